@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* rf_run: one command in a sandbox, from policy to result. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ringfence.h"
+#include "base/base.h"
+#include "engine/engine.h"
+#include "policy/policy.h"
+
+RF_EXPORT void rf_run_options_init(rf_run_options *opts)
+{
+        memset(opts, 0, sizeof(*opts));
+        opts->stdin_fd = opts->stdout_fd = opts->stderr_fd = opts->signal_fd = -1;
+}
+
+RF_EXPORT int rf_run(const rf_policy *p, char *const argv[], const rf_run_options *opts,
+                     rf_result *ret, rf_error *err)
+{
+        struct policy_bpf bpf = { 0 };
+        rf_run_options defaults;
+        struct engine_job job = { .policy = p, .argv = argv };
+        int r;
+
+        if (!p || !argv || !argv[0] || !ret)
+                return rf_error_set(err, -EINVAL, "rf_run: policy, argv[0] and result are needed");
+        if (!opts) {
+                rf_run_options_init(&defaults);
+                opts = &defaults;
+        }
+        job.stdio[0] = opts->stdin_fd;
+        job.stdio[1] = opts->stdout_fd;
+        job.stdio[2] = opts->stderr_fd;
+        job.signal_fd = opts->signal_fd;
+        job.count_output = opts->count_output;
+        memset(ret, 0, sizeof(*ret));
+        ret->status = RF_STATUS_SPAWN_ERROR;
+        ret->exit_status = RF_EXIT_INTERNAL;
+        ret->exit_code = -1;
+        if ((r = policy_compile(p, &bpf, err)) < 0) {
+                snprintf(ret->error, sizeof(ret->error), "%s", err ? err->msg : rf_strerror(r));
+                return r;
+        }
+        job.bpf = &bpf;
+        r = engine_run_job(&job, ret, err);
+        policy_bpf_done(&bpf);
+        return r;
+}

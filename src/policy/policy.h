@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/* The policy module's interface: the model of a sandbox (what rf_policy is), the embedded default,
+ * settings by key, and compilation of its seccomp part to BPF. */
+#pragma once
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ringfence.h"
+#include "base/strv.h"
+
+/* Namespaces a job gets of its own (bit set = new namespace). */
+enum {
+        POLICY_NS_USER = 1 << 0,
+        POLICY_NS_PID = 1 << 1,
+        POLICY_NS_MOUNT = 1 << 2,
+        POLICY_NS_IPC = 1 << 3,
+        POLICY_NS_UTS = 1 << 4,
+        POLICY_NS_NET = 1 << 5,
+        POLICY_NS_CGROUP = 1 << 6,
+        POLICY_NS_ALL = (1 << 7) - 1,
+};
+
+enum policy_net { POLICY_NET_NONE, POLICY_NET_LOOPBACK, POLICY_NET_HOST };
+
+enum policy_fs_kind {
+        POLICY_FS_RO,    /* bind the host path read-only */
+        POLICY_FS_RW,    /* bind the host path read-write */
+        POLICY_FS_HIDE,  /* cover the path with an empty, read-only directory or file */
+        POLICY_FS_TMPFS, /* an empty private writable tmpfs at the path */
+};
+
+/* One filesystem rule; path is absolute and normalised (no "." or ".." parts, no double or
+ * trailing slashes). */
+struct policy_fs_rule {
+        enum policy_fs_kind kind;
+        char *path;
+        char *origin;
+};
+
+/* Limits; 0 means "not set". */
+struct policy_limits {
+        uint64_t timeout_ms;  /* wall clock */
+        uint64_t cpu_ms;      /* CPU time */
+        uint64_t memory;      /* bytes */
+        uint64_t pids;        /* processes and threads */
+        uint64_t files;       /* open files per process */
+        uint64_t file_size;   /* bytes per file written */
+        uint64_t output;      /* bytes of stdout+stderr */
+        uint64_t tmp_size;    /* bytes of the private /tmp (default 64M) */
+};
+
+/* What a seccomp rule does when it matches. */
+enum policy_action {
+        POLICY_ACT_ALLOW,
+        POLICY_ACT_ERRNO,  /* fail with errno_val, silently */
+        POLICY_ACT_REPORT, /* fail with errno_val (EPERM by default) and record it */
+        POLICY_ACT_KILL,   /* kill the job and record it */
+};
+
+/* An argument condition: (arg[index] & mask) OP value, as libseccomp's SCMP_CMP_*. */
+enum policy_cmp { POLICY_CMP_EQ, POLICY_CMP_NE, POLICY_CMP_LT, POLICY_CMP_LE, POLICY_CMP_GT,
+                  POLICY_CMP_GE, POLICY_CMP_MASKED_EQ };
+
+struct policy_arg_cond {
+        unsigned index;
+        enum policy_cmp op;
+        uint64_t value;  /* for MASKED_EQ: the mask */
+        uint64_t value2; /* for MASKED_EQ: the value compared after masking */
+};
+
+/* One syscall rule: all conditions must hold (AND). */
+struct policy_syscall_rule {
+        char *name;
+        enum policy_action action;
+        int errno_val; /* positive errno for ERRNO and REPORT */
+        struct policy_arg_cond conds[6];
+        unsigned n_conds;
+        char *origin; /* "default policy", "file:line", "--set" */
+        int nr; /* native syscall number, resolved from name by policy_add_syscall_rule; < 0 when
+                 * the call does not exist on this architecture (the rule then never applies) */
+};
+
+struct policy_seccomp {
+        enum policy_action default_action;
+        int default_errno;
+        struct policy_syscall_rule *rules;
+        size_t n_rules, cap_rules;
+};
+
+/* The model behind rf_policy. */
+struct rf_policy {
+        unsigned namespaces; /* POLICY_NS_* bits */
+        enum policy_net net;
+        bool as_root;
+        bool hostname_set;
+        char hostname[64];
+        char *cwd;        /* working directory inside; NULL = the caller's */
+        struct strv env_pass; /* names; a trailing '*' matches a prefix (LC_*) */
+        struct strv env_set;  /* NAME=VALUE */
+        int *fds;
+        size_t n_fds, cap_fds;
+        struct policy_fs_rule *fs;
+        size_t n_fs, cap_fs;
+        struct policy_limits limits;
+        struct policy_seccomp seccomp;
+};
+
+/* Fill p with the embedded default policy. Returns 0 or -errno. */
+int policy_init_default(struct rf_policy *p, rf_error *err);
+/* Release what p owns (not p itself). */
+void policy_done(struct rf_policy *p);
+/* Set key=value (see rf_policy_set and ringfence.policy(5) for the keys). */
+int policy_set(struct rf_policy *p, const char *key, const char *value, const char *origin,
+               rf_error *err);
+
+/* A compiled filter pair, made once per policy. notify: report and kill rules return
+ * SECCOMP_RET_USER_NOTIF, for a host that listens; kill: the fallback where no listener can be
+ * installed (report and kill rules kill the process). Both kill foreign ABIs (x32, i386). */
+struct policy_bpf {
+        struct sock_fprog notify;
+        struct sock_fprog kill;
+};
+
+/* Compile p's seccomp rules. The programs are owned by ret; free with policy_bpf_done. */
+int policy_compile(const struct rf_policy *p, struct policy_bpf *ret, rf_error *err);
+void policy_bpf_done(struct policy_bpf *b);
+
+/* Which rule of p decides syscall nr (native ABI) with these arguments: returns the rule, or
+ * NULL when the default action applies. Used by the host to answer seccomp notifications. */
+const struct policy_syscall_rule *policy_match(const struct rf_policy *p, int nr,
+                                               const uint64_t args[6]);
+
+/* The name of native syscall nr ("ptrace"), or NULL if unknown. */
+const char *policy_syscall_name(int nr);
+
+/* Additions for the policy module's own files (model.c, set.c, default.c) and its users. */
+
+/* Normalise absolute path into a new string in *ret: no "." parts, ".." resolved lexically, no
+ * double or trailing slashes. Returns 0, or -EINVAL if path is not absolute. */
+int policy_normalize_path(const char *path, char **ret);
+
+/* Append a filesystem rule for path (normalised here). what names the setting in errors
+ * ("fs.rw"). Returns 0 or -EINVAL (not absolute, or "/" for anything but POLICY_FS_RO). */
+int policy_add_fs_rule(struct rf_policy *p, enum policy_fs_kind kind, const char *path,
+                       const char *origin, const char *what, rf_error *err);
+
+/* Append a seccomp rule for the system call name. A rule without conditions first removes all
+ * earlier rules for that name. name must be known to libseccomp (on any architecture; a call the
+ * native one lacks gets nr < 0 and never applies). what names the setting in errors. Returns 0
+ * or -EINVAL (unknown name, errno out of 1..4094, more than 6 conditions or an index above 5). */
+int policy_add_syscall_rule(struct rf_policy *p, const char *name, enum policy_action action,
+                            int errno_val, const struct policy_arg_cond *conds, unsigned n_conds,
+                            const char *origin, const char *what, rf_error *err);
+
+/* Fill p's seccomp part with the embedded default rules (default.c). Returns 0 or -errno. */
+int policy_default_seccomp(struct rf_policy *p, rf_error *err);
+
+/* The name of a policy action as written in policies and result records: "allow", "errno",
+ * "report", "kill". */
+const char *policy_action_name(enum policy_action a);
+
+/* The errno number for name ("EPERM"), or -EINVAL. */
+int policy_errno_from_name(const char *name);

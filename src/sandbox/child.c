@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/* The job's side of the spawn, between clone3 and execve: the init (pid 1 of the job's pid
+ * namespace) sets up the namespaces it owns, starts the command, then reaps and forwards signals;
+ * the command's own steps drop every privilege and load seccomp last. Raw system calls only. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/close_range.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <net/if.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include "sandbox/child.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+
+/* A full kernel signal set (64 signals), for rt_sigprocmask and rt_sigtimedwait. */
+static const unsigned long all_signals = ~0UL;
+static const unsigned long no_signals = 0UL;
+
+static CHILD_CODE size_t child_strlen(const char *s)
+{
+        size_t n = 0;
+        while (s[n])
+                n++;
+        return n;
+}
+
+static CHILD_CODE void child_send(struct sandbox_plan *pl, struct child_msg *m, int fd_to_pass)
+{
+        struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } u;
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+        if (fd_to_pass >= 0) {
+                struct cmsghdr *c = (struct cmsghdr *)u.buf;
+                msg.msg_control = u.buf;
+                msg.msg_controllen = sizeof(u.buf);
+                c->cmsg_level = SOL_SOCKET;
+                c->cmsg_type = SCM_RIGHTS;
+                c->cmsg_len = CMSG_LEN(sizeof(int));
+                __builtin_memcpy(CMSG_DATA(c), &fd_to_pass, sizeof(int));
+        }
+        (void)RSYS(SYS_sendmsg, pl->chan, &msg, MSG_NOSIGNAL);
+}
+
+static CHILD_CODE _Noreturn void child_fail(struct sandbox_plan *pl, int step, long err, int index)
+{
+        struct child_msg m = { .type = CHILD_MSG_ERROR, .step = step, .err = (int)-err,
+                               .index = index };
+        child_send(pl, &m, -1);
+        for (;;)
+                (void)RSYS(SYS_exit_group, 125);
+}
+
+/* Bring the loopback interface of the job's own network namespace up. */
+static CHILD_CODE long child_loopback_up(void)
+{
+        struct ifreq ifr;
+        long fd, r;
+
+        __builtin_memset(&ifr, 0, sizeof(ifr));
+        __builtin_memcpy(ifr.ifr_name, "lo", 3);
+        fd = RSYS(SYS_socket, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return fd;
+        r = RSYS(SYS_ioctl, fd, SIOCGIFFLAGS, &ifr);
+        if (r == 0) {
+                ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+                r = RSYS(SYS_ioctl, fd, SIOCSIFFLAGS, &ifr);
+        }
+        (void)RSYS(SYS_close, fd);
+        return r;
+}
+
+/* Drop the bounding set, ambient and all other capabilities. */
+static CHILD_CODE long child_drop_caps(const struct sandbox_plan *pl)
+{
+        struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+        struct __user_cap_data_struct data[2];
+        long r;
+
+        r = RSYS(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+        if (r < 0 && r != -EINVAL)
+                return r;
+        for (int cap = 0; cap <= pl->cap_last; cap++) {
+                r = RSYS(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0);
+                if (r < 0 && r != -EINVAL)
+                        return r;
+        }
+        __builtin_memset(data, 0, sizeof(data));
+        return RSYS(SYS_capset, &hdr, data);
+}
+
+/* Make exactly the fds the plan passes on survive exec: 0-2 and keep_fds; mark the rest
+ * close-on-exec (the fd table is shared with the init, which does not exec). */
+static CHILD_CODE long child_fds(const struct sandbox_plan *pl)
+{
+        unsigned lo = 3;
+        long r;
+
+        for (int i = 0; i < 3; i++)
+                if (pl->stdio[i] >= 0 && pl->stdio[i] != i) {
+                        r = RSYS(SYS_dup3, pl->stdio[i], i, 0);
+                        if (r < 0)
+                                return r;
+                }
+        for (size_t i = 0; i < pl->n_keep_fds; i++) {
+                unsigned fd = (unsigned)pl->keep_fds[i];
+                if (fd > lo) {
+                        r = RSYS(SYS_close_range, lo, fd - 1, CLOSE_RANGE_CLOEXEC);
+                        if (r < 0)
+                                return r;
+                }
+                r = RSYS(SYS_fcntl, fd, F_SETFD, 0);
+                if (r < 0)
+                        return r;
+                lo = fd + 1;
+        }
+        return RSYS(SYS_close_range, lo, ~0U, CLOSE_RANGE_CLOEXEC);
+}
+
+/* The command's steps, in the order the kernel needs them; runs on stack2, sharing the init's
+ * memory and fd table (CLONE_VM | CLONE_VFORK | CLONE_FILES) until execve. */
+static CHILD_CODE int child_command(void *arg)
+{
+        struct sandbox_plan *pl = arg;
+        int step;
+        long r, fd;
+
+        step = STEP_CGROUP;
+        for (int i = 0; i < 3; i++)
+                if (pl->cgroup_procs[i] >= 0 &&
+                    (r = RSYS(SYS_write, pl->cgroup_procs[i], "0", 1)) < 0)
+                        goto fail;
+        /* Make the command the OOM killer's first choice: never the init, which shares the
+         * host's memory. Raising the score needs no privilege. */
+        fd = RSYS(SYS_openat, AT_FDCWD, "/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+                (void)RSYS(SYS_write, fd, "1000", 4);
+                (void)RSYS(SYS_close, fd);
+        }
+        for (int sig = 1; sig < 65; sig++) {
+                struct { void *handler; unsigned long flags; void *restorer; unsigned long mask; }
+                        sa = { SIG_DFL, 0, 0, 0 };
+                (void)RSYS(SYS_rt_sigaction, sig, &sa, 0, 8);
+        }
+        step = STEP_SETGROUPS;
+        if (pl->drop_groups && (r = RSYS(SYS_setgroups, 0, 0)) < 0)
+                goto fail;
+        step = STEP_SETGID;
+        if ((r = RSYS(SYS_setresgid, pl->gid, pl->gid, pl->gid)) < 0)
+                goto fail;
+        step = STEP_CAPS; /* the bounding set needs CAP_SETPCAP, so before setresuid */
+        for (int cap = 0; cap <= pl->cap_last; cap++)
+                if ((r = RSYS(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0)) < 0 && r != -EINVAL)
+                        goto fail;
+        step = STEP_SETUID;
+        if ((r = RSYS(SYS_setresuid, pl->uid, pl->uid, pl->uid)) < 0)
+                goto fail;
+        step = STEP_CAPS;
+        if ((r = child_drop_caps(pl)) < 0)
+                goto fail;
+        step = STEP_NO_NEW_PRIVS;
+        if ((r = RSYS(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) < 0)
+                goto fail;
+        step = STEP_RLIMIT;
+        for (size_t i = 0; i < pl->n_rlimits; i++)
+                if ((r = RSYS(SYS_prlimit64, 0, pl->rlimits[i].resource, &pl->rlimits[i].lim,
+                              0)) < 0)
+                        goto fail;
+        step = STEP_FDS;
+        if ((r = child_fds(pl)) < 0)
+                goto fail;
+        step = STEP_SECCOMP;
+        if (pl->bpf_notify) {
+                r = RSYS(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+                         pl->bpf_notify);
+                if (r >= 0) {
+                        pl->listener_fd = (int)r;
+                } else {
+                        /* Already under a listener (nested) or no support: kill and report. */
+                        pl->seccomp_fallback = 1;
+                        r = RSYS(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, pl->bpf_kill);
+                        if (r < 0)
+                                goto fail;
+                }
+        }
+        (void)RSYS(SYS_rt_sigprocmask, SIG_SETMASK, &no_signals, 0, 8);
+        step = STEP_EXEC;
+        r = -ENOENT;
+        for (int i = 0; pl->exec_paths[i]; i++) {
+                long e = RSYS(SYS_execve, pl->exec_paths[i], pl->argv, pl->envp);
+                /* As execvp: remember a file that exists but failed; go on past missing ones. */
+                if (r == -ENOENT || (e != -ENOENT && e != -ENOTDIR)) {
+                        r = e;
+                        pl->exec_index = i;
+                }
+        }
+fail:
+        pl->exec_step = step;
+        pl->exec_err = (int)-r;
+        return 127;
+}
+
+/* After the command started: reap every child, forward signals to the command, and report its
+ * end to the host. When the init exits, the kernel kills what is left of the namespace. */
+static CHILD_CODE _Noreturn void child_reap_loop(struct sandbox_plan *pl, long cmd)
+{
+        struct child_msg m = { .type = CHILD_MSG_EXITED };
+
+        for (;;) {
+                struct { int signo, errno_, code, pad[29]; } info;
+                long sig = RSYS(SYS_rt_sigtimedwait, &all_signals, &info, 0, 8);
+
+                if (sig == SIGCHLD || sig < 0) {
+                        int status;
+                        struct rusage ru;
+                        long p;
+                        while ((p = RSYS(SYS_wait4, -1, &status, WNOHANG | __WALL, &ru)) > 0)
+                                if (p == cmd) {
+                                        m.status = status;
+                                        m.ru = ru;
+                                        child_send(pl, &m, -1);
+                                        for (;;)
+                                                (void)RSYS(SYS_exit_group, 0);
+                                }
+                        if (p == -ECHILD)
+                                for (;;)
+                                        (void)RSYS(SYS_exit_group, 0);
+                } else {
+                        (void)RSYS(SYS_kill, cmd, sig);
+                }
+        }
+}
+
+CHILD_CODE int child_init(void *arg)
+{
+        struct sandbox_plan *pl = arg;
+        struct clone_args ca;
+        struct child_msg m;
+        int step = STEP_SYNC, index = -1;
+        char go;
+        long r, cmd;
+
+        (void)RSYS(SYS_close, pl->chan_parent);
+        (void)RSYS(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        /* Wait until the host has written our id maps and cgroup. */
+        r = RSYS(SYS_read, pl->chan, &go, 1);
+        if (r != 1)
+                child_fail(pl, STEP_SYNC, r < 0 ? r : -EPIPE, -1);
+        if ((r = RSYS0(SYS_setsid)) < 0)
+                child_fail(pl, STEP_SETSID, r, -1);
+        if (pl->clone_flags & CLONE_NEWNS) {
+                r = child_mount_setup(pl, &step, &index);
+                if (r < 0)
+                        child_fail(pl, step, r, index);
+        }
+        if (pl->cwd && (r = RSYS(SYS_chdir, pl->cwd)) < 0)
+                child_fail(pl, STEP_CHDIR, r, -1);
+        if ((pl->clone_flags & CLONE_NEWUTS) &&
+            (r = RSYS(SYS_sethostname, pl->hostname, child_strlen(pl->hostname))) < 0)
+                child_fail(pl, STEP_HOSTNAME, r, -1);
+        if (pl->loopback_up && (r = child_loopback_up()) < 0)
+                child_fail(pl, STEP_LOOPBACK, r, -1);
+
+        __builtin_memset(&ca, 0, sizeof(ca));
+        ca.flags = CLONE_VM | CLONE_VFORK | CLONE_FILES;
+        ca.exit_signal = SIGCHLD;
+        ca.stack = (unsigned long)pl->stack2;
+        ca.stack_size = pl->stack_size;
+        cmd = child_clone3(&ca, child_command, pl);
+        if (cmd < 0)
+                child_fail(pl, STEP_CLONE, cmd, -1);
+        /* CLONE_VFORK: the command has exec'd or failed by now. */
+        if (pl->exec_err) {
+                int status;
+                (void)RSYS(SYS_wait4, cmd, &status, __WALL, 0);
+                child_fail(pl, pl->exec_step, -pl->exec_err, pl->exec_index);
+        }
+        __builtin_memset(&m, 0, sizeof(m));
+        m.type = CHILD_MSG_STARTED;
+        m.fallback = pl->seccomp_fallback;
+        child_send(pl, &m, pl->listener_fd);
+        if (pl->listener_fd >= 0)
+                (void)RSYS(SYS_close, pl->listener_fd);
+        child_reap_loop(pl, cmd);
+}

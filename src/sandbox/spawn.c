@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/* Start a job: clone3 (CLONE_PIDFD, CLONE_VM on a stack of its own, the new namespaces), write
+ * its id maps from the parent, and release it; and turn a child's (step, errno) into words. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/base.h"
+#include "sandbox/child.h"
+#include "sandbox/sandbox.h"
+
+static int write_proc_file(pid_t pid, const char *name, const char *text, rf_error *err)
+{
+        char path[64];
+        _cleanup_close_ int fd = -1;
+        size_t n = strlen(text);
+
+        snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, text, n) != (ssize_t)n)
+                return rf_error_set(err, -errno, "write %s: %s", path, strerror(errno));
+        return 0;
+}
+
+static int write_id_maps(const struct sandbox_plan *pl, pid_t pid, rf_error *err)
+{
+        int r;
+
+        if (pl->rootless && (r = write_proc_file(pid, "setgroups", "deny", err)) < 0)
+                return r;
+        if ((r = write_proc_file(pid, "uid_map", pl->uid_map, err)) < 0)
+                return r;
+        return write_proc_file(pid, "gid_map", pl->gid_map, err);
+}
+
+static int clone_error(int e, rf_error *err)
+{
+        const char *hint = "";
+
+        if (e == EPERM || e == ENOSPC || e == EUSERS)
+                hint = " (are unprivileged user namespaces allowed? see "
+                       "/proc/sys/user/max_user_namespaces and "
+                       "kernel.apparmor_restrict_unprivileged_userns)";
+        return rf_error_set(err, -e, "clone3 into new namespaces: %s%s", strerror(e), hint);
+}
+
+int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *err)
+{
+        struct clone_args ca;
+        sigset_t all, old;
+        int sv[2], pidfd = -1, r;
+        long pid;
+
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+                return rf_error_set(err, -errno, "socketpair: %s", strerror(errno));
+        pl->chan_parent = sv[0];
+        pl->chan = sv[1];
+        memset(&ca, 0, sizeof(ca));
+        ca.flags = CLONE_VM | CLONE_PIDFD | pl->clone_flags;
+        ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
+        ca.exit_signal = SIGCHLD;
+        ca.stack = (uint64_t)(uintptr_t)pl->stack1;
+        ca.stack_size = pl->stack_size;
+        /* The init starts with every signal blocked and collects them with sigtimedwait. */
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        pid = child_clone3(&ca, child_init, pl);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        close(sv[1]);
+        pl->chan = -1;
+        if (pid < 0) {
+                close(sv[0]);
+                return clone_error((int)-pid, err);
+        }
+        ret->pid = (pid_t)pid;
+        ret->pidfd = pidfd;
+        ret->chan = sv[0];
+        if (pl->userns && (r = write_id_maps(pl, ret->pid, err)) < 0)
+                goto fail;
+        if (send(sv[0], "g", 1, MSG_NOSIGNAL) != 1) {
+                r = rf_error_set(err, -errno, "starting the job: %s", strerror(errno));
+                goto fail;
+        }
+        return 0;
+fail:
+        sandbox_proc_kill_and_reap(ret);
+        return r;
+}
+
+void sandbox_proc_kill_and_reap(struct sandbox_proc *proc)
+{
+        siginfo_t si;
+
+        if (proc->pidfd >= 0) {
+                (void)sys_pidfd_send_signal(proc->pidfd, SIGKILL);
+                (void)sys_pidfd_wait(proc->pidfd, &si, WEXITED, NULL);
+                close(proc->pidfd);
+        }
+        if (proc->chan >= 0)
+                close(proc->chan);
+        proc->pidfd = proc->chan = -1;
+}
+
+static const char *const step_words[_STEP_MAX] = {
+        [STEP_NONE] = "setup",
+        [STEP_SYNC] = "waiting for the host",
+        [STEP_SETSID] = "setsid",
+        [STEP_MOUNT_PRIVATE] = "making the mount tree private",
+        [STEP_OPEN_TREE] = "mount",
+        [STEP_MOUNT_ROOT] = "mount the new root",
+        [STEP_MKDIR] = "mkdir",
+        [STEP_MKFILE] = "create",
+        [STEP_SYMLINK] = "symlink",
+        [STEP_BIND] = "mount",
+        [STEP_TMPFS] = "mount tmpfs",
+        [STEP_PROC] = "mount /proc",
+        [STEP_HIDE] = "hide",
+        [STEP_READONLY] = "remount read-only",
+        [STEP_PIVOT_ROOT] = "pivot_root",
+        [STEP_CHDIR] = "chdir",
+        [STEP_HOSTNAME] = "sethostname",
+        [STEP_LOOPBACK] = "bring up loopback",
+        [STEP_CLONE] = "start the command",
+        [STEP_CGROUP] = "enter the job's cgroup",
+        [STEP_SETGROUPS] = "setgroups",
+        [STEP_SETGID] = "setresgid",
+        [STEP_SETUID] = "setresuid",
+        [STEP_CAPS] = "drop capabilities",
+        [STEP_NO_NEW_PRIVS] = "no_new_privs",
+        [STEP_RLIMIT] = "setrlimit",
+        [STEP_STDIO] = "standard streams",
+        [STEP_FDS] = "file descriptors",
+        [STEP_SECCOMP] = "load seccomp filter",
+        [STEP_EXEC] = "exec",
+};
+
+void sandbox_describe_error(const struct sandbox_plan *pl, const struct child_msg *m, char *buf,
+                            size_t size)
+{
+        int step = m->step >= 0 && m->step < _STEP_MAX ? m->step : STEP_NONE;
+        const char *words = step_words[step];
+        const char *e = strerror(m->err);
+        const struct mount_step *s = NULL;
+
+        if (m->index >= 0 && (size_t)m->index < pl->n_steps && step != STEP_EXEC)
+                s = &pl->steps[m->index];
+        if (step == STEP_EXEC)
+                snprintf(buf, size, "exec \"%s\": %s", pl->argv[0], e);
+        else if (step == STEP_CHDIR)
+                snprintf(buf, size, "chdir \"%s\": %s", pl->cwd, e);
+        else if (s && s->what)
+                snprintf(buf, size, "%s %s: %s", words, s->what, e);
+        else if (s)
+                snprintf(buf, size, "%s /%s: %s", words, s->dst, e);
+        else
+                snprintf(buf, size, "%s: %s", words, e);
+}

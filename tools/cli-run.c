@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/* `ringfence run [OPTIONS] [--] COMMAND [ARGS...]`: one command in a sandbox, its stdio passed
+ * through, exiting as the command did (or 124-127, 128+N: see ringfence-run(1)). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const struct cli_option run_options[] = {
+        { "rw", CLI_SETTING, "fs.rw", NULL, "PATH", "make PATH visible and writable" },
+        { "ro", CLI_SETTING, "fs.ro", NULL, "PATH", "make PATH visible, read-only" },
+        { "hide", CLI_SETTING, "fs.hide", NULL, "PATH", "cover PATH with an empty read-only one" },
+        { "tmpfs", CLI_SETTING, "fs.tmpfs", NULL, "PATH", "a private empty writable PATH" },
+        { "net", CLI_SETTING, "net", NULL, "MODE", "none (default), loopback, or host" },
+        { "as-root", CLI_SETTING, "identity", "root", NULL, "be uid 0, root only inside" },
+        { "env", CLI_SETTING, "env.pass", NULL, "NAME", "pass variable NAME (or PREFIX*) in" },
+        { "setenv", CLI_SETTING, "env.set", NULL, "NAME=VALUE", "set a variable inside" },
+        { "fd", CLI_SETTING, "fd", NULL, "N", "pass file descriptor N in (besides 0, 1, 2)" },
+        { "cwd", CLI_SETTING, "cwd", NULL, "DIR", "working directory inside" },
+        { "hostname", CLI_SETTING, "hostname", NULL, "NAME", "host name inside" },
+        { "timeout", CLI_SETTING, "limit.timeout", NULL, "DURATION", "wall-clock limit (124)" },
+        { "cpu-time", CLI_SETTING, "limit.cpu-time", NULL, "DURATION", "CPU time limit" },
+        { "memory", CLI_SETTING, "limit.memory", NULL, "SIZE", "memory limit" },
+        { "pids", CLI_SETTING, "limit.pids", NULL, "N", "processes and threads limit" },
+        { "files", CLI_SETTING, "limit.files", NULL, "N", "open files per process" },
+        { "file-size", CLI_SETTING, "limit.file-size", NULL, "SIZE", "largest file written" },
+        { "output", CLI_SETTING, "limit.output", NULL, "SIZE",
+          "stdout+stderr bytes passed before the command is stopped" },
+        { "tmp-size", CLI_SETTING, "limit.tmp-size", NULL, "SIZE", "size of the private /tmp" },
+        { "share", CLI_SHARE, NULL, NULL, "NS",
+          "keep the host's namespace NS: user, pid, mount, ipc, uts, net, cgroup" },
+        { "set", CLI_SET, NULL, NULL, "KEY=VALUE", "any policy setting" },
+        { "json", CLI_STRING, NULL, NULL, "FILE", "write the result record to FILE" },
+        { "verbose", CLI_FLAG, NULL, NULL, NULL, "say why the command ended, on stderr" },
+        { "help", CLI_FLAG, NULL, NULL, NULL, "show this help" },
+        { NULL, 0, NULL, NULL, NULL, NULL },
+};
+
+static void usage(void)
+{
+        printf("Usage: ringfence run [OPTIONS] [--] COMMAND [ARGS...]\n\n"
+               "Run COMMAND in a sandbox under the default policy: no network, the system\n"
+               "read-only, a private /tmp, no privileges, dangerous system calls refused.\n\n"
+               "Options:\n");
+        cli_print_options(run_options);
+        printf("\nDurations take ms, s, m, h; sizes take K, M, G. See ringfence-run(1).\n");
+}
+
+static int write_record(const char *path, const rf_result *res, char **argv)
+{
+        char *line = NULL;
+        FILE *f;
+        int ok;
+
+        if (rf_result_to_json(res, 1, 1, argv, &line) < 0)
+                return -ENOMEM;
+        f = fopen(path, "we");
+        if (!f) {
+                int e = errno;
+                free(line);
+                fprintf(stderr, "ringfence run: --json %s: %s\n", path, strerror(e));
+                return -e;
+        }
+        ok = fprintf(f, "%s\n", line) >= 0;
+        ok &= fclose(f) == 0;
+        free(line);
+        if (!ok)
+                fprintf(stderr, "ringfence run: --json %s: write failed\n", path);
+        return ok ? 0 : -EIO;
+}
+
+/* Tell the user, in one line, why the command did not simply exit. */
+static void explain(const rf_result *res, bool verbose)
+{
+        if (res->status == RF_STATUS_SPAWN_ERROR)
+                fprintf(stderr, "ringfence run: %s\n", res->error);
+        else if (res->status == RF_STATUS_TIMEOUT)
+                fprintf(stderr, "ringfence run: time limit reached, command killed\n");
+        else if (res->limit[0])
+                fprintf(stderr, "ringfence run: %s limit reached, command stopped\n", res->limit);
+        else if (res->status == RF_STATUS_VIOLATION)
+                fprintf(stderr, "ringfence run: command killed for refused system call %s\n",
+                        res->n_violations ? res->violations[0].syscall : "(unknown)");
+        else if (verbose && res->n_violations)
+                fprintf(stderr, "ringfence run: %u refused system call(s), first %s\n",
+                        res->violations_total, res->violations[0].syscall);
+}
+
+/* Signals for the job are read from a signalfd and forwarded through its pidfd. */
+static int forward_signals_fd(void)
+{
+        static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+        sigset_t set;
+
+        sigemptyset(&set);
+        for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+                sigaddset(&set, sigs[i]);
+        if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+                return -1;
+        return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+int cli_run(int argc, char **argv)
+{
+        rf_error err = { 0 };
+        struct cli_result cr = { 0 };
+        rf_run_options opts;
+        rf_result res;
+        rf_policy *p;
+        int r;
+
+        p = rf_policy_new_default(&err);
+        if (!p) {
+                fprintf(stderr, "ringfence run: %s\n", err.msg);
+                return 125;
+        }
+        r = cli_parse(run_options, argc, argv, 2, p, &cr, &err);
+        if (r < 0 || cr.help || cr.command_index < 0) {
+                if (r < 0)
+                        fprintf(stderr, "ringfence run: %s\n", err.msg);
+                else if (cr.help)
+                        usage();
+                else
+                        fprintf(stderr, "ringfence run: no command given, expected "
+                                        "ringfence run [OPTIONS] -- COMMAND [ARGS...]\n");
+                rf_policy_free(p);
+                return r < 0 || !cr.help ? 125 : 0;
+        }
+        rf_run_options_init(&opts);
+        opts.signal_fd = forward_signals_fd();
+        opts.count_output = cr.json_path != NULL;
+        r = rf_run(p, argv + cr.command_index, &opts, &res, &err);
+        if (r < 0 && res.status != RF_STATUS_SPAWN_ERROR)
+                fprintf(stderr, "ringfence run: %s\n", err.msg);
+        explain(&res, cr.verbose);
+        if (cr.json_path && write_record(cr.json_path, &res, argv + cr.command_index) < 0)
+                res.exit_status = 125;
+        if (opts.signal_fd >= 0)
+                close(opts.signal_fd);
+        rf_policy_free(p);
+        return res.exit_status;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* `ringfence`: subcommand dispatch only. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+        fprintf(f, "Usage: ringfence COMMAND [OPTIONS]\n\n"
+                   "Commands:\n"
+                   "  run        run one command in a sandbox (ringfence run --help)\n"
+                   "  version    print the version\n"
+                   "  help       show this help\n\n"
+                   "See ringfence(1).\n");
+}
+
+int main(int argc, char **argv)
+{
+        if (argc < 2) {
+                usage(stderr);
+                return 125;
+        }
+        if (!strcmp(argv[1], "run"))
+                return cli_run(argc, argv);
+        if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+                printf("ringfence %s\n", rf_version());
+                return 0;
+        }
+        if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+                usage(stdout);
+                return 0;
+        }
+        fprintf(stderr, "ringfence: unknown command '%s', expected run, version or help\n",
+                argv[1]);
+        return 125;
+}
