@@ -25,15 +25,15 @@ RF_EXPORT const char *rf_status_name(int status)
         return status >= 0 && status < _RF_STATUS_MAX ? status_names[status] : "unknown";
 }
 
-static void json_str_or_null(struct json *j, const char *key, const char *s)
+static void jw_str_or_null(struct jw *j, const char *key, const char *s)
 {
         if (s && *s)
-                json_string(j, key, s);
+                jw_string(j, key, s);
         else
-                json_null(j, key);
+                jw_null(j, key);
 }
 
-static void start_time(struct json *j, int64_t us)
+static void start_time(struct jw *j, int64_t us)
 {
         char buf[64];
         time_t t = (time_t)(us / 1000000);
@@ -43,10 +43,10 @@ static void start_time(struct json *j, int64_t us)
         snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                  (int)(us % 1000000));
-        json_string(j, "start", buf);
+        jw_string(j, "start", buf);
 }
 
-static void enforced(struct json *j, const rf_result *r)
+static void enforced(struct jw *j, const rf_result *r)
 {
         const struct { const char *key, *val; } e[] = {
                 { "time", r->enforced_time },      { "memory", r->enforced_memory },
@@ -54,63 +54,63 @@ static void enforced(struct json *j, const rf_result *r)
                 { "files", r->enforced_files },    { "file-size", r->enforced_file_size },
                 { "output", r->enforced_output },
         };
-        json_begin_child(j, "enforced_by");
+        jw_begin_child(j, "enforced_by");
         for (size_t i = 0; i < ARRAY_SIZE(e); i++)
                 if (e[i].val[0])
-                        json_string(j, e[i].key, e[i].val);
-        json_end_object(j);
+                        jw_string(j, e[i].key, e[i].val);
+        jw_end_object(j);
 }
 
 RF_EXPORT int rf_result_to_json(const rf_result *r, uint64_t job, uint32_t attempt,
                                 char *const argv[], char **ret_json)
 {
-        struct json j = { 0 };
+        struct jw j = { 0 };
 
         if (!r || !ret_json)
                 return -EINVAL;
-        json_begin_object(&j);
-        json_uint(&j, "job", job);
-        json_uint(&j, "attempt", attempt);
-        json_begin_array(&j, "argv");
+        jw_begin_object(&j);
+        jw_uint(&j, "job", job);
+        jw_uint(&j, "attempt", attempt);
+        jw_begin_array(&j, "argv");
         for (size_t i = 0; argv && argv[i]; i++)
-                json_string(&j, NULL, argv[i]);
-        json_end_array(&j);
-        json_string(&j, "status", rf_status_name(r->status));
-        json_int(&j, "exit_status", r->exit_status);
+                jw_string(&j, NULL, argv[i]);
+        jw_end_array(&j);
+        jw_string(&j, "status", rf_status_name(r->status));
+        jw_int(&j, "exit_status", r->exit_status);
         if (r->exit_code >= 0)
-                json_int(&j, "exit_code", r->exit_code);
+                jw_int(&j, "exit_code", r->exit_code);
         else
-                json_null(&j, "exit_code");
+                jw_null(&j, "exit_code");
         if (r->signal) {
                 const char *abbrev = sigabbrev_np(r->signal);
-                json_int(&j, "signal", r->signal);
-                json_str_or_null(&j, "signal_name", abbrev);
+                jw_int(&j, "signal", r->signal);
+                jw_str_or_null(&j, "signal_name", abbrev);
         } else {
-                json_null(&j, "signal");
-                json_null(&j, "signal_name");
+                jw_null(&j, "signal");
+                jw_null(&j, "signal_name");
         }
-        json_str_or_null(&j, "limit", r->limit);
-        json_str_or_null(&j, "error", r->error);
-        json_begin_array(&j, "violations");
+        jw_str_or_null(&j, "limit", r->limit);
+        jw_str_or_null(&j, "error", r->error);
+        jw_begin_array(&j, "violations");
         for (int i = 0; i < r->n_violations; i++) {
-                json_begin_object(&j);
-                json_string(&j, "syscall", r->violations[i].syscall);
-                json_int(&j, "nr", r->violations[i].nr);
-                json_uint(&j, "count", r->violations[i].count);
-                json_string(&j, "action", r->violations[i].action);
-                json_end_object(&j);
+                jw_begin_object(&j);
+                jw_string(&j, "syscall", r->violations[i].syscall);
+                jw_int(&j, "nr", r->violations[i].nr);
+                jw_uint(&j, "count", r->violations[i].count);
+                jw_string(&j, "action", r->violations[i].action);
+                jw_end_object(&j);
         }
-        json_end_array(&j);
+        jw_end_array(&j);
         start_time(&j, r->start_unix_us);
-        json_uint(&j, "wall_us", r->wall_us);
-        json_uint(&j, "user_us", r->user_us);
-        json_uint(&j, "sys_us", r->sys_us);
-        json_uint(&j, "peak_memory", r->peak_memory);
-        json_uint(&j, "stdout_bytes", r->stdout_bytes);
-        json_uint(&j, "stderr_bytes", r->stderr_bytes);
-        json_bool(&j, "output_truncated", r->output_truncated);
+        jw_uint(&j, "wall_us", r->wall_us);
+        jw_uint(&j, "user_us", r->user_us);
+        jw_uint(&j, "sys_us", r->sys_us);
+        jw_uint(&j, "peak_memory", r->peak_memory);
+        jw_uint(&j, "stdout_bytes", r->stdout_bytes);
+        jw_uint(&j, "stderr_bytes", r->stderr_bytes);
+        jw_bool(&j, "output_truncated", r->output_truncated);
         enforced(&j, r);
-        json_end_object(&j);
+        jw_end_object(&j);
         *ret_json = j.buf;
         return 0;
 }

@@ -11,7 +11,7 @@
 #include "base/alloc.h"
 #include "base/json.h"
 
-static void put(struct json *j, const char *s, size_t n)
+static void put(struct jw *j, const char *s, size_t n)
 {
         array_grow(&j->buf, &j->cap, j->len + n + 1, 1);
         memcpy(j->buf + j->len, s, n);
@@ -19,7 +19,7 @@ static void put(struct json *j, const char *s, size_t n)
         j->buf[j->len] = '\0';
 }
 
-static void puts_(struct json *j, const char *s)
+static void puts_(struct jw *j, const char *s)
 {
         put(j, s, strlen(s));
 }
@@ -53,7 +53,7 @@ static size_t utf8_len(const unsigned char *s, size_t n)
         return len;
 }
 
-static void put_escaped(struct json *j, const char *str, size_t n)
+static void put_escaped(struct jw *j, const char *str, size_t n)
 {
         const unsigned char *s = (const unsigned char *)str;
         char tmp[8];
@@ -83,7 +83,7 @@ static void put_escaped(struct json *j, const char *str, size_t n)
         put(j, "\"", 1);
 }
 
-static void key_(struct json *j, const char *key)
+static void key_(struct jw *j, const char *key)
 {
         if (j->need_comma)
                 put(j, ",", 1);
@@ -94,7 +94,7 @@ static void key_(struct json *j, const char *key)
         }
 }
 
-void json_begin_object(struct json *j)
+void jw_begin_object(struct jw *j)
 {
         if (j->len)
                 key_(j, NULL);
@@ -102,48 +102,48 @@ void json_begin_object(struct json *j)
         j->need_comma = 0;
 }
 
-void json_begin_child(struct json *j, const char *key)
+void jw_begin_child(struct jw *j, const char *key)
 {
         key_(j, key);
         put(j, "{", 1);
         j->need_comma = 0;
 }
 
-void json_end_object(struct json *j)
+void jw_end_object(struct jw *j)
 {
         put(j, "}", 1);
         j->need_comma = 1;
 }
 
-void json_begin_array(struct json *j, const char *key)
+void jw_begin_array(struct jw *j, const char *key)
 {
         key_(j, key);
         put(j, "[", 1);
         j->need_comma = 0;
 }
 
-void json_end_array(struct json *j)
+void jw_end_array(struct jw *j)
 {
         put(j, "]", 1);
         j->need_comma = 1;
 }
 
-void json_string_n(struct json *j, const char *key, const char *s, size_t n)
+void jw_string_n(struct jw *j, const char *key, const char *s, size_t n)
 {
         key_(j, key);
         put_escaped(j, s, n);
 }
 
-void json_string(struct json *j, const char *key, const char *s)
+void jw_string(struct jw *j, const char *key, const char *s)
 {
         if (!s) {
-                json_null(j, key);
+                jw_null(j, key);
                 return;
         }
-        json_string_n(j, key, s, strlen(s));
+        jw_string_n(j, key, s, strlen(s));
 }
 
-void json_int(struct json *j, const char *key, int64_t v)
+void jw_int(struct jw *j, const char *key, int64_t v)
 {
         char tmp[32];
         key_(j, key);
@@ -151,7 +151,7 @@ void json_int(struct json *j, const char *key, int64_t v)
         puts_(j, tmp);
 }
 
-void json_uint(struct json *j, const char *key, uint64_t v)
+void jw_uint(struct jw *j, const char *key, uint64_t v)
 {
         char tmp[32];
         key_(j, key);
@@ -159,19 +159,19 @@ void json_uint(struct json *j, const char *key, uint64_t v)
         puts_(j, tmp);
 }
 
-void json_bool(struct json *j, const char *key, int v)
+void jw_bool(struct jw *j, const char *key, int v)
 {
         key_(j, key);
         puts_(j, v ? "true" : "false");
 }
 
-void json_null(struct json *j, const char *key)
+void jw_null(struct jw *j, const char *key)
 {
         key_(j, key);
         puts_(j, "null");
 }
 
-void json_done(struct json *j)
+void jw_done(struct jw *j)
 {
         free(j->buf);
         memset(j, 0, sizeof(*j));

@@ -6,23 +6,23 @@
 #include <stdint.h>
 
 /* A JSON text under construction. Owns buf. */
-struct json {
+struct jw {
         char *buf;
         size_t len, cap;
         int need_comma;
 };
 
-void json_begin_object(struct json *j);
-void json_end_object(struct json *j);
-void json_begin_array(struct json *j, const char *key);
-void json_end_array(struct json *j);
+void jw_begin_object(struct jw *j);
+void jw_end_object(struct jw *j);
+void jw_begin_array(struct jw *j, const char *key);
+void jw_end_array(struct jw *j);
 /* Add "key": value (key NULL inside an array). Strings of any bytes become valid UTF-8 JSON. */
-void json_string(struct json *j, const char *key, const char *s);
-void json_string_n(struct json *j, const char *key, const char *s, size_t n);
-void json_int(struct json *j, const char *key, int64_t v);
-void json_uint(struct json *j, const char *key, uint64_t v);
-void json_bool(struct json *j, const char *key, int v);
-void json_null(struct json *j, const char *key);
+void jw_string(struct jw *j, const char *key, const char *s);
+void jw_string_n(struct jw *j, const char *key, const char *s, size_t n);
+void jw_int(struct jw *j, const char *key, int64_t v);
+void jw_uint(struct jw *j, const char *key, uint64_t v);
+void jw_bool(struct jw *j, const char *key, int v);
+void jw_null(struct jw *j, const char *key);
 /* Begin a nested object as the value of key. */
-void json_begin_child(struct json *j, const char *key);
-void json_done(struct json *j);
+void jw_begin_child(struct jw *j, const char *key);
+void jw_done(struct jw *j);

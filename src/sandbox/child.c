@@ -267,6 +267,16 @@ CHILD_CODE int child_init(void *arg)
                 child_fail(pl, STEP_SYNC, r < 0 ? r : -EPIPE, -1);
         if ((r = RSYS0(SYS_setsid)) < 0)
                 child_fail(pl, STEP_SETSID, r, -1);
+        /* Take the job's mapped ids now, keeping our capabilities in the new user namespace, so
+         * that what we create (the new root's directories) has an owner there. */
+        if (pl->userns) {
+                if (pl->drop_groups && (r = RSYS(SYS_setgroups, 0, 0)) < 0)
+                        child_fail(pl, STEP_SETGROUPS, r, -1);
+                if ((r = RSYS(SYS_setresgid, pl->gid, pl->gid, pl->gid)) < 0)
+                        child_fail(pl, STEP_SETGID, r, -1);
+                if ((r = RSYS(SYS_setresuid, pl->uid, pl->uid, pl->uid)) < 0)
+                        child_fail(pl, STEP_SETUID, r, -1);
+        }
         if (pl->clone_flags & CLONE_NEWNS) {
                 r = child_mount_setup(pl, &step, &index);
                 if (r < 0)

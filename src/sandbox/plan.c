@@ -228,7 +228,8 @@ static int add_mounts(struct sandbox_plan *pl, const struct rf_policy *p, const 
         if ((r = add_dev(pl, &cap, tmp, err)) < 0)
                 return r;
         /* The working directory, readable; not when it is a pseudo filesystem or the root. */
-        if (strcmp(cwd, "/") && strncmp(cwd, "/proc", 5) && strncmp(cwd, "/dev", 4) &&
+        if (strcmp(cwd, "/") && strcmp(cwd, "/tmp") && strncmp(cwd, "/proc", 5) &&
+            strncmp(cwd, "/dev", 4) &&
             (r = add_bind(pl, &cap, own(pl, cwd), false, MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID,
                           "the working directory", err)) < 0)
                 return r;

@@ -74,8 +74,8 @@ int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *e
         pthread_sigmask(SIG_SETMASK, &all, &old);
         pid = child_clone3(&ca, child_init, pl);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
+        /* pl is shared with the child (CLONE_VM): leave its fields alone from here on. */
         close(sv[1]);
-        pl->chan = -1;
         if (pid < 0) {
                 close(sv[0]);
                 return clone_error((int)-pid, err);

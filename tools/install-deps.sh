@@ -1,0 +1,9 @@
+#!/bin/sh
+# Installs what building and testing ringfence needs on Debian 12 (run as root).
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+        build-essential autoconf automake libtool pkg-config \
+        libseccomp-dev liburing-dev libjansson-dev check \
+        python3 bubblewrap iproute2 util-linux procps groff-base ca-certificates >/dev/null
