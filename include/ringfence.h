@@ -66,12 +66,14 @@ RF_EXPORT const char *rf_status_name(int status);
 
 #define RF_MAX_VIOLATIONS 16
 
-/* One refused system call: its name, how often, and what the policy did ("errno", "kill"). */
+/* One refused system call: its name, how often, what the policy did ("errno", "kill"), and the
+ * policy rule that refused it (where it came from, e.g. "default policy: ptrace"). */
 typedef struct rf_violation {
         char syscall[32];
         int32_t nr;
         uint32_t count;
         char action[16];
+        char rule[64];
 } rf_violation;
 
 /* The result of one job. Plain data, filled by rf_run. Sizes in bytes, times in microseconds. */
@@ -83,6 +85,7 @@ typedef struct rf_result {
         int32_t signal;      /* the signal that ended it, or 0 */
         char limit[16];      /* the limit that stopped it ("memory", "pids", "output", "time",
                               * "cpu-time", "file-size"), or "" */
+        /* exit_status is 124 for "time" and "cpu-time" */
         char error[256];     /* why it could not start, or "" */
         int64_t start_unix_us;
         uint64_t wall_us, user_us, sys_us;
@@ -92,8 +95,8 @@ typedef struct rf_result {
         int32_t n_violations;
         uint32_t violations_total;
         rf_violation violations[RF_MAX_VIOLATIONS];
-        /* which mechanism enforced each limit: "cgroup-v2", "cgroup-v1", "rlimit", or "" when
-         * the limit was not set */
+        /* which mechanism enforced each limit: "cgroup-v2", "cgroup-v1", "rlimit", "host" (the
+         * supervisor: time and output), or "" when the limit was not set */
         char enforced_memory[12], enforced_pids[12], enforced_cpu[12], enforced_files[12],
                 enforced_file_size[12], enforced_time[12], enforced_output[12];
 } rf_result;

@@ -98,9 +98,11 @@ RF_EXPORT int rf_result_to_json(const rf_result *r, uint64_t job, uint32_t attem
                 jw_int(&j, "nr", r->violations[i].nr);
                 jw_uint(&j, "count", r->violations[i].count);
                 jw_string(&j, "action", r->violations[i].action);
+                jw_string(&j, "rule", r->violations[i].rule);
                 jw_end_object(&j);
         }
         jw_end_array(&j);
+        jw_uint(&j, "violations_total", r->violations_total);
         start_time(&j, r->start_unix_us);
         jw_uint(&j, "wall_us", r->wall_us);
         jw_uint(&j, "user_us", r->user_us);

@@ -49,7 +49,8 @@ static void kill_job(struct watch *w)
         (void)sys_pidfd_send_signal(w->proc.pidfd, SIGKILL);
 }
 
-static void record_violation(rf_result *res, int nr, const char *action)
+static void record_violation(rf_result *res, int nr, const char *action,
+                             const struct policy_syscall_rule *rule)
 {
         const char *name = policy_syscall_name(nr);
         rf_violation *v = NULL;
@@ -63,6 +64,10 @@ static void record_violation(rf_result *res, int nr, const char *action)
                 v->nr = nr;
                 snprintf(v->syscall, sizeof(v->syscall), "%s", name ? name : "unknown");
                 snprintf(v->action, sizeof(v->action), "%s", action);
+                if (rule)
+                        snprintf(v->rule, sizeof(v->rule), "%s: %s", rule->origin, rule->name);
+                else
+                        snprintf(v->rule, sizeof(v->rule), "seccomp.default");
         }
         if (v)
                 v->count++;
@@ -90,7 +95,7 @@ static void on_notification(struct watch *w)
         e = rule ? rule->errno_val : w->job->policy->seccomp.default_errno;
         if (req.data.arch != AUDIT_ARCH_X86_64)
                 act = POLICY_ACT_KILL;
-        record_violation(w->res, req.data.nr, act == POLICY_ACT_KILL ? "kill" : "errno");
+        record_violation(w->res, req.data.nr, act == POLICY_ACT_KILL ? "kill" : "errno", rule);
         if (act == POLICY_ACT_KILL) {
                 w->killed_violation = true;
                 kill_job(w);
@@ -305,8 +310,8 @@ static void conclude(struct watch *w)
         }
         if (w->killed_violation) {
                 r->status = RF_STATUS_VIOLATION;
-                r->signal = SIGSYS;
-                r->exit_status = RF_EXIT_SIGNAL_BASE + SIGSYS;
+                r->signal = SIGKILL;
+                r->exit_status = RF_EXIT_SIGNAL_BASE + SIGKILL;
                 return;
         }
         if (!w->got_exit) {
@@ -328,15 +333,22 @@ static void conclude(struct watch *w)
                 r->signal = WTERMSIG(st);
                 r->exit_status = RF_EXIT_SIGNAL_BASE + r->signal;
                 r->status = RF_STATUS_SIGNALED;
-                if (r->signal == SIGSYS && w->fallback)
+                /* seccomp killed it: a foreign ABI, or a refused call with no listener */
+                if (r->signal == SIGSYS) {
                         r->status = RF_STATUS_VIOLATION;
+                        if (!r->n_violations)
+                                record_violation(r, -1, "kill", NULL);
+                }
         }
         if (w->output_cut)
                 set_limit(r, "output");
         else if (cg.memory_limit_hit)
                 set_limit(r, "memory");
-        else if (r->signal == SIGXCPU && l->cpu_ms)
+        else if (r->signal == SIGXCPU && l->cpu_ms) {
                 set_limit(r, "cpu-time");
+                r->status = RF_STATUS_TIMEOUT;
+                r->exit_status = RF_EXIT_TIMEOUT;
+        }
         else if (r->signal == SIGXFSZ && l->file_size)
                 set_limit(r, "file-size");
         else if (cg.pids_limit_hit && r->status != RF_STATUS_OK)
@@ -389,6 +401,7 @@ int engine_run_job(const struct engine_job *job, rf_result *ret, rf_error *err)
         r = 0;
         goto out;
 fail:
+        ret->wall_us = now_us(CLOCK_MONOTONIC) - start;
         ret->status = RF_STATUS_SPAWN_ERROR;
         ret->exit_status = RF_EXIT_INTERNAL;
         snprintf(ret->error, sizeof(ret->error), "%s", err ? err->msg : rf_strerror(r));

@@ -89,8 +89,8 @@ static CHILD_CODE long child_loopback_up(void)
         return r;
 }
 
-/* Drop the bounding set, ambient and all other capabilities. */
-static CHILD_CODE long child_drop_caps(const struct sandbox_plan *pl)
+/* Drop the ambient and all remaining capabilities (the bounding set is already empty). */
+static CHILD_CODE long child_drop_caps(void)
 {
         struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
         struct __user_cap_data_struct data[2];
@@ -99,11 +99,6 @@ static CHILD_CODE long child_drop_caps(const struct sandbox_plan *pl)
         r = RSYS(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
         if (r < 0 && r != -EINVAL)
                 return r;
-        for (int cap = 0; cap <= pl->cap_last; cap++) {
-                r = RSYS(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0);
-                if (r < 0 && r != -EINVAL)
-                        return r;
-        }
         __builtin_memset(data, 0, sizeof(data));
         return RSYS(SYS_capset, &hdr, data);
 }
@@ -175,7 +170,7 @@ static CHILD_CODE int child_command(void *arg)
         if ((r = RSYS(SYS_setresuid, pl->uid, pl->uid, pl->uid)) < 0)
                 goto fail;
         step = STEP_CAPS;
-        if ((r = child_drop_caps(pl)) < 0)
+        if ((r = child_drop_caps()) < 0)
                 goto fail;
         step = STEP_NO_NEW_PRIVS;
         if ((r = RSYS(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) < 0)
@@ -204,6 +199,7 @@ static CHILD_CODE int child_command(void *arg)
         }
         (void)RSYS(SYS_rt_sigprocmask, SIG_SETMASK, &no_signals, 0, 8);
         step = STEP_EXEC;
+        pl->exec_index = 0;
         r = -ENOENT;
         for (int i = 0; pl->exec_paths[i]; i++) {
                 long e = RSYS(SYS_execve, pl->exec_paths[i], pl->argv, pl->envp);

@@ -156,6 +156,13 @@ static int add_dev(struct sandbox_plan *pl, size_t *cap, uint64_t shm_size, rf_e
         return 0;
 }
 
+/* Whether path is dir or below it. */
+static bool path_under(const char *path, const char *dir)
+{
+        size_t n = strlen(dir);
+        return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
 static size_t depth(const char *path)
 {
         size_t d = 0;
@@ -173,7 +180,7 @@ static int by_depth(const void *a, const void *b)
 }
 
 static int add_user_rules(struct sandbox_plan *pl, size_t *cap, const struct rf_policy *p,
-                          rf_error *err)
+                          uint64_t tmp_size, rf_error *err)
 {
         _cleanup_free_ const struct policy_fs_rule **sorted = NULL;
         int r = 0;
@@ -201,7 +208,7 @@ static int add_user_rules(struct sandbox_plan *pl, size_t *cap, const struct rf_
                                      what, err);
                         break;
                 case POLICY_FS_TMPFS:
-                        add_tmpfs(pl, cap, rel, "1777", p->limits.tmp_size, MS_NOSUID | MS_NODEV);
+                        add_tmpfs(pl, cap, rel, "1777", tmp_size, MS_NOSUID | MS_NODEV);
                         break;
                 case POLICY_FS_HIDE:
                         if (lstat(f->path, &st) < 0)
@@ -223,17 +230,24 @@ static int add_mounts(struct sandbox_plan *pl, const struct rf_policy *p, const 
         if ((r = add_system(pl, &cap, err)) < 0)
                 return r;
         add_tmpfs(pl, &cap, "tmp", "1777", tmp, MS_NOSUID | MS_NODEV);
-        add_mkdirs(pl, &cap, "proc", true);
-        add_step(pl, &cap, MSTEP_PROC, "proc", "proc");
+        if (p->namespaces & POLICY_NS_PID) {
+                add_mkdirs(pl, &cap, "proc", true);
+                add_step(pl, &cap, MSTEP_PROC, "proc", "proc");
+        } else if ((r = add_bind(pl, &cap, "/proc", false,
+                                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                                 "/proc (the host's: namespace.pid=off)", err)) < 0) {
+                /* A user namespace may not mount a proc of a pid namespace it does not own. */
+                return r;
+        }
         if ((r = add_dev(pl, &cap, tmp, err)) < 0)
                 return r;
         /* The working directory, readable; not when it is a pseudo filesystem or the root. */
-        if (strcmp(cwd, "/") && strcmp(cwd, "/tmp") && strncmp(cwd, "/proc", 5) &&
-            strncmp(cwd, "/dev", 4) &&
+        if (strcmp(cwd, "/") && strcmp(cwd, "/tmp") && !path_under(cwd, "/proc") &&
+            !path_under(cwd, "/dev") &&
             (r = add_bind(pl, &cap, own(pl, cwd), false, MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID,
                           "the working directory", err)) < 0)
                 return r;
-        return add_user_rules(pl, &cap, p, err);
+        return add_user_rules(pl, &cap, p, tmp, err);
 }
 
 static bool env_wanted(const struct rf_policy *p, const char *entry)
@@ -449,6 +463,7 @@ int sandbox_plan_new(const struct rf_policy *p, const struct policy_bpf *bpf, ch
         int r;
 
         pl->listener_fd = -1;
+        pl->exec_index = -1;
         pl->chan = pl->chan_parent = -1;
         pl->cgroup.v2_fd = -1;
         for (int i = 0; i < 3; i++)
