@@ -29,6 +29,7 @@ struct cgroup_host {
         struct cgroup_layout layout;
         unsigned v2_ctrls; /* CGROUP_BIT()s enabled for children of layout.v2_dir */
         unsigned v1_ctrls; /* CGROUP_BIT()s whose layout.v1_dir we may create cgroups in */
+        pid_t v2_moved;    /* our pid if we moved into layout.v2_dir/ringfence.host-<pid> */
 };
 
 /* "memory" or "pids". */
@@ -69,8 +70,11 @@ void cgroup_remove(const char *dir, bool v2);
 
 /* v2: make own_dir able to hold job cgroups with ctrls: enable them in its subtree_control,
  * after moving our own process into own_dir/ringfence.host-<pid> when own_dir holds processes.
- * On failure everything is put back. Returns 0 or -errno. */
+ * On failure everything is put back. Returns 0, 1 when we moved, or -errno. */
 int cgroup_v2_delegate(const char *own_dir, unsigned ctrls);
+/* v2: undo a delegation that moved us: disable ctrls in own_dir's subtree_control, move our
+ * process back into own_dir, remove the leaf. Best effort. */
+void cgroup_v2_undelegate(const char *own_dir, unsigned ctrls);
 /* v2: make parent/leaf with the limits of lim for ctrls, open it into cg->v2_fd. A refused mkdir
  * leaves cg->v2_path NULL and returns 0. Returns 0 or -errno with err filled. */
 int cgroup_v2_create(struct cgroup_job *cg, const char *parent, const char *leaf, unsigned ctrls,

@@ -20,25 +20,42 @@
 #include "sandbox/cgroup-internal.h"
 #include "sandbox/cgroup.h"
 
+/* "+memory +pids" (sign '+') or "-memory -pids" for the controllers in ctrls. */
+static void ctrl_list(unsigned ctrls, char sign, char *buf, size_t n)
+{
+        size_t len = 0;
+
+        buf[0] = '\0';
+        for (int c = 0; c < _CGROUP_CTRL_MAX; c++)
+                if ((ctrls & CGROUP_BIT(c)) && len < n)
+                        len += (size_t)snprintf(buf + len, n - len, "%s%c%s", len ? " " : "", sign,
+                                                cgroup_ctrl_name(c));
+}
+
+/* own_dir/ringfence.host-<pid> into buf, and our pid as text into pid. */
+static int host_leaf(const char *own_dir, char *buf, size_t n, char pid[16])
+{
+        snprintf(pid, 16, "%d", (int)getpid());
+        if (snprintf(buf, n, "%s/ringfence.host-%s", own_dir, pid) >= (int)n)
+                return -ENAMETOOLONG;
+        return 0;
+}
+
 int cgroup_v2_delegate(const char *own_dir, unsigned ctrls)
 {
-        char want[64] = "", leaf[PATH_MAX], pid[16];
+        char want[64], leaf[PATH_MAX], pid[16];
         int r;
 
-        for (int c = 0; c < _CGROUP_CTRL_MAX; c++)
-                if (ctrls & CGROUP_BIT(c))
-                        snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s+%s",
-                                 want[0] ? " " : "", cgroup_ctrl_name(c));
+        ctrl_list(ctrls, '+', want, sizeof(want));
         r = cgroup_write(-1, own_dir, "cgroup.subtree_control", want);
         if (r != -EBUSY)
                 return r;
         /* Our cgroup holds processes, and v2 gives controllers to the children only of cgroups
          * that hold none: move our own process (and never another) into a leaf of its own. If
          * other processes share our cgroup, this cannot work, and everything goes back. */
-        snprintf(pid, sizeof(pid), "%d", (int)getpid());
-        if (snprintf(leaf, sizeof(leaf), "%s/ringfence.host-%s", own_dir, pid) >=
-            (int)sizeof(leaf))
-                return -ENAMETOOLONG;
+        r = host_leaf(own_dir, leaf, sizeof(leaf), pid);
+        if (r < 0)
+                return r;
         if (mkdir(leaf, 0755) < 0 && errno != EEXIST)
                 return -errno;
         r = cgroup_write(-1, leaf, "cgroup.procs", pid);
@@ -47,8 +64,21 @@ int cgroup_v2_delegate(const char *own_dir, unsigned ctrls)
         if (r < 0) {
                 (void)cgroup_write(-1, own_dir, "cgroup.procs", pid);
                 (void)rmdir(leaf);
+                return r;
         }
-        return r;
+        return 1;
+}
+
+void cgroup_v2_undelegate(const char *own_dir, unsigned ctrls)
+{
+        char off[64], leaf[PATH_MAX], pid[16];
+
+        ctrl_list(ctrls, '-', off, sizeof(off));
+        if (host_leaf(own_dir, leaf, sizeof(leaf), pid) < 0 ||
+            cgroup_write(-1, own_dir, "cgroup.subtree_control", off) < 0 ||
+            cgroup_write(-1, own_dir, "cgroup.procs", pid) < 0)
+                return;
+        (void)rmdir(leaf);
 }
 
 /* Write the decimal v to file of the job's cgroup. */

@@ -141,7 +141,8 @@ static void parse_mount_line(char *line, const char *own_v2, const char *const *
         for (size_t i = 6; i < n && !dash; i++)
                 if (strcmp(tok[i], "-") == 0)
                         dash = i;
-        if (!dash || dash + 3 >= n || list_has(tok[5], ',', "ro"))
+        if (!dash || dash + 3 >= n || list_has(tok[5], ',', "ro") ||
+            list_has(tok[dash + 3], ',', "ro"))
                 return;
         if (strcmp(tok[dash + 1], "cgroup2") == 0) {
                 if (own_v2 && !l->v2_dir)
@@ -164,7 +165,7 @@ void cgroup_layout_parse(const char *proc_cgroup, const char *mountinfo, struct 
         const char *own_v2 = NULL, *own_v1[_CGROUP_CTRL_MAX] = { NULL };
         char *save = NULL;
 
-        *ret = (struct cgroup_layout){ NULL };
+        *ret = (struct cgroup_layout){ 0 };
         for (char *l = strtok_r(pc, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
                 parse_cgroup_line(l, &own_v2, own_v1);
         for (char *l = strtok_r(mi, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
@@ -176,14 +177,15 @@ void cgroup_layout_done(struct cgroup_layout *l)
         free(l->v2_dir);
         for (int c = 0; c < _CGROUP_CTRL_MAX; c++)
                 free(l->v1_dir[c]);
-        *l = (struct cgroup_layout){ NULL };
+        *l = (struct cgroup_layout){ 0 };
 }
 
 /* The v2 controllers we can give job cgroups: those our cgroup has, once delegated to us. */
-static unsigned v2_setup(const char *dir)
+static unsigned v2_setup(const char *dir, pid_t *moved)
 {
         char buf[512];
         unsigned avail = 0;
+        int r;
 
         if (!dir || cgroup_read(-1, dir, "cgroup.controllers", buf, sizeof(buf)) < 0)
                 return 0;
@@ -192,9 +194,9 @@ static unsigned v2_setup(const char *dir)
                 if (list_has(buf, ' ', ctrl_names[c]))
                         avail |= CGROUP_BIT(c);
         /* Any failure (not delegated, rootless, other processes in our cgroup) falls back. */
-        if (!avail || cgroup_v2_delegate(dir, avail) < 0)
-                return 0;
-        return avail;
+        r = avail ? cgroup_v2_delegate(dir, avail) : -ENOENT;
+        *moved = r == 1 ? getpid() : 0;
+        return r < 0 ? 0 : avail;
 }
 
 /* Whether we may create cgroups in a v1 directory: try it once. */
@@ -218,7 +220,7 @@ static void host_init(void)
             cgroup_read_all(AT_FDCWD, "/proc/self/mountinfo", &mi) < 0)
                 return;
         cgroup_layout_parse(pc, mi, &host.layout);
-        host.v2_ctrls = v2_setup(host.layout.v2_dir);
+        host.v2_ctrls = v2_setup(host.layout.v2_dir, &host.v2_moved);
         for (int c = 0; c < _CGROUP_CTRL_MAX; c++)
                 if (!(host.v2_ctrls & CGROUP_BIT(c)) && host.layout.v1_dir[c] &&
                     v1_usable(host.layout.v1_dir[c]))
@@ -231,10 +233,13 @@ const struct cgroup_host *cgroup_host_get(void)
         return &host;
 }
 
-static int cmp_pid(const void *a, const void *b)
+void cgroup_host_release(void)
 {
-        pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-        return (x > y) - (x < y);
+        if (!host.v2_moved || host.v2_moved != getpid()) /* not us, or a child of ours */
+                return;
+        cgroup_v2_undelegate(host.layout.v2_dir, host.v2_ctrls);
+        host.v2_ctrls = 0;
+        host.v2_moved = 0;
 }
 
 int cgroup_join(char *buf, size_t n, const char *dir, const char *file)
@@ -334,6 +339,12 @@ int cgroup_read_u64(int dirfd, const char *dir, const char *file, uint64_t *ret)
         errno = 0;
         *ret = strtoull(buf, &end, 10);
         return errno || end == buf ? -EINVAL : 0;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+        pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+        return (x > y) - (x < y);
 }
 
 /* The pids in cgroup.procs of dirfd, sorted; 0s (processes of other pid namespaces) left out. */

@@ -48,3 +48,9 @@ int cgroup_job_stats(const struct cgroup_job *cg, struct cgroup_stats *ret);
 /* Kill whatever is still in the job's cgroups, remove them, close fds, free paths. Safe on a
  * zeroed or half-created cgroup_job. */
 void cgroup_job_destroy(struct cgroup_job *cg);
+
+/* Undo what this process did to its own cgroup v2 to hold job cgroups (moving itself into
+ * <own>/ringfence.host-<pid> and enabling memory and pids for <own>'s children), when it did.
+ * Call at the end, when no job cgroup is left and no other thread creates one; later jobs get
+ * no v2 cgroup. */
+void cgroup_host_release(void);
