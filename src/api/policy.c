@@ -10,11 +10,13 @@
 #include "base/error.h"
 #include "policy/policy.h"
 
+/* The package version from config.h. */
 RF_EXPORT const char *rf_version(void)
 {
         return PACKAGE_VERSION;
 }
 
+/* A heap policy holding the default; NULL only if the default cannot be built. */
 RF_EXPORT rf_policy *rf_policy_new_default(rf_error *err)
 {
         rf_policy *p = xcalloc(1, sizeof(*p));
@@ -26,6 +28,7 @@ RF_EXPORT rf_policy *rf_policy_new_default(rf_error *err)
         return p;
 }
 
+/* Free p and what it owns; NULL is fine. */
 RF_EXPORT rf_policy *rf_policy_free(rf_policy *p)
 {
         if (p) {
@@ -35,6 +38,7 @@ RF_EXPORT rf_policy *rf_policy_free(rf_policy *p)
         return NULL;
 }
 
+/* policy_set with its arguments checked: NULL policy, key or value is -EINVAL. */
 RF_EXPORT int rf_policy_set(rf_policy *p, const char *key, const char *value, const char *origin,
                             rf_error *err)
 {

@@ -19,11 +19,13 @@
 #include "base/error.h"
 #include "policy/policy.h"
 
-/* The notify program is built with this stand-in for SCMP_ACT_NOTIFY and patched afterwards:
- * libseccomp probes the running kernel for NOTIFY and refuses it where the probe fails, while the
- * program must exist anyway (the child falls back to the kill program when it cannot be
- * loaded). No rule of ours uses TRACE, so the value is unambiguous. */
-#define NOTIFY_STANDIN SCMP_ACT_TRACE(0x5eed)
+/* Both programs are built with stand-ins for SCMP_ACT_NOTIFY and SCMP_ACT_KILL_PROCESS, patched
+ * in the exported code: libseccomp probes the running kernel for those two actions and refuses
+ * them where the probe fails (an old kernel, a host that is itself filtered, valgrind), while the
+ * programs are meant for the child, which falls back to the kill program when it cannot load the
+ * notify one. TRACE is never probed and no rule of ours uses it, so the values are unambiguous. */
+#define STANDIN_NOTIFY SCMP_ACT_TRACE(0x5eed)
+#define STANDIN_KILL SCMP_ACT_TRACE(0x5eee)
 
 static uint32_t scmp_action(enum policy_action a, int errno_val, bool notify)
 {
@@ -36,7 +38,7 @@ static uint32_t scmp_action(enum policy_action a, int errno_val, bool notify)
         case POLICY_ACT_KILL:
                 break;
         }
-        return notify ? NOTIFY_STANDIN : SCMP_ACT_KILL_PROCESS;
+        return notify ? STANDIN_NOTIFY : STANDIN_KILL;
 }
 
 static enum scmp_compare scmp_op(enum policy_cmp op)
@@ -145,8 +147,9 @@ static int add_rules(scmp_filter_ctx ctx, const struct policy_seccomp *s, uint32
         return 0;
 }
 
-/* Export ctx's BPF into heap memory: libseccomp 2.5 writes it only to an fd. */
-static int export_bpf(scmp_filter_ctx ctx, bool notify, struct sock_fprog *ret, rf_error *err)
+/* Export ctx's BPF into heap memory (libseccomp 2.5 writes it only to an fd), with the stand-in
+ * actions replaced by the real ones. */
+static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *ret, rf_error *err)
 {
         _cleanup_close_ int fd = -1;
         _cleanup_free_ struct sock_filter *insns = NULL;
@@ -178,9 +181,14 @@ static int export_bpf(scmp_filter_ctx ctx, bool notify, struct sock_fprog *ret, 
                                             "seccomp: cannot read the exported filter back");
                 got += (size_t)k;
         }
-        for (size_t i = 0; notify && i < n; i++)
-                if (insns[i].code == (BPF_RET | BPF_K) && insns[i].k == NOTIFY_STANDIN)
+        for (size_t i = 0; i < n; i++) {
+                if (insns[i].code != (BPF_RET | BPF_K))
+                        continue;
+                if (insns[i].k == STANDIN_NOTIFY)
                         insns[i].k = SECCOMP_RET_USER_NOTIF;
+                else if (insns[i].k == STANDIN_KILL)
+                        insns[i].k = SECCOMP_RET_KILL_PROCESS;
+        }
         ret->len = (unsigned short)n;
         ret->filter = TAKE_PTR(insns);
         return 0;
@@ -202,7 +210,7 @@ static int compile_one(const struct policy_seccomp *s, bool notify, struct sock_
                 return rf_error_set(err, -ENOMEM, "seccomp: cannot start a filter");
         /* Only the native ABI: i386 (int 0x80) and, on x86_64, x32 (nr | 0x40000000) calls
          * kill the process. The sandbox sets no_new_privs itself, before loading. */
-        r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+        r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, STANDIN_KILL);
         if (r >= 0)
                 r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
         if (r >= 0) /* a binary tree of syscall numbers: fewer comparisons per call */
@@ -213,9 +221,10 @@ static int compile_one(const struct policy_seccomp *s, bool notify, struct sock_
         r = add_rules(ctx, s, dflt, notify, err);
         if (r < 0)
                 return r;
-        return export_bpf(ctx, notify, ret, err);
+        return export_bpf(ctx, ret, err);
 }
 
+/* Compile p into the notify and the kill program; on failure ret is untouched. */
 int policy_compile(const struct rf_policy *p, struct policy_bpf *ret, rf_error *err)
 {
         struct policy_bpf b = { 0 };
@@ -232,6 +241,7 @@ int policy_compile(const struct rf_policy *p, struct policy_bpf *ret, rf_error *
         return 0;
 }
 
+/* Free both programs; b may be NULL. */
 void policy_bpf_done(struct policy_bpf *b)
 {
         if (!b)
@@ -246,6 +256,7 @@ void policy_bpf_done(struct policy_bpf *b)
 #define NAME_CACHE 1024
 static _Atomic(char *) name_cache[NAME_CACHE];
 
+/* The native name of nr, cached for the process lifetime; NULL when unknown. */
 const char *policy_syscall_name(int nr)
 {
         char *name, *expected = NULL;

@@ -178,11 +178,12 @@ static int allow_if_masked(struct rf_policy *p, const char *name, unsigned arg, 
         return add(p, name, POLICY_ACT_ALLOW, 0, &c, 1, err);
 }
 
-/* Allow name when argument arg lies in the aligned block [start, start + 2^size_bits) (so its
- * high 32 bits are zero) and is none of the refused values. libseccomp has no "not equal on the
- * low 32 bits" and takes only one comparison per argument, so the block is split in halves until
- * each part holds no refused value; each part becomes one masked-equal rule. Rules that only
- * allow cannot conflict, and whatever they leave out falls to the default action. */
+/* Allow name when the low 32 bits of argument arg lie in the aligned block [start, start +
+ * 2^size_bits) and are none of the refused values; the high 32 bits do not count, as the kernel
+ * reads these arguments as 32-bit ints. libseccomp has no "not equal" on masked values and takes
+ * one comparison per argument, so the block is split in halves until each part holds no refused
+ * value; each part becomes one masked-equal rule. Rules that only allow cannot conflict, and what
+ * they leave out falls to the default action. */
 static int allow_block_except(struct rf_policy *p, const char *name, unsigned arg, uint64_t start,
                               unsigned size_bits, const uint32_t *refuse, size_t n_refuse,
                               rf_error *err)
@@ -194,7 +195,7 @@ static int allow_block_except(struct rf_policy *p, const char *name, unsigned ar
         for (size_t i = 0; i < n_refuse; i++)
                 hit |= refuse[i] >= start && refuse[i] < start + size;
         if (!hit)
-                return allow_if_masked(p, name, arg, ~(size - 1), start, err);
+                return allow_if_masked(p, name, arg, ~(size - 1) & 0xffffffffULL, start, err);
         if (size_bits == 0)
                 return 0;
         r = allow_block_except(p, name, arg, start, size_bits - 1, refuse, n_refuse, err);
@@ -204,9 +205,8 @@ static int allow_block_except(struct rf_policy *p, const char *name, unsigned ar
                                   err);
 }
 
-/* ioctl: allowed unless the command's low 32 bits are a refused one. Commands with the high word
- * zero are split into blocks; a command sign-extended from a negative int (high word all ones,
- * bit 31 set) cannot be a refused one, whose bit 31 is clear. Other high words are refused. */
+/* ioctl: allowed unless the command's low 32 bits are a refused one. The refused commands also
+ * have rules of their own, so that they stay refused when a policy changes the default action. */
 static int add_ioctl(struct rf_policy *p, rf_error *err)
 {
         int r;
@@ -216,14 +216,11 @@ static int add_ioctl(struct rf_policy *p, rf_error *err)
                 if (r < 0)
                         return r;
         }
-        r = allow_block_except(p, "ioctl", 1, 0, 32, ioctl_refused, ARRAY_SIZE(ioctl_refused),
-                               err);
-        if (r < 0)
-                return r;
-        return allow_if_masked(p, "ioctl", 1, 0xffffffff80000000ULL, 0xffffffff80000000ULL, err);
+        return allow_block_except(p, "ioctl", 1, 0, 32, ioctl_refused, ARRAY_SIZE(ioctl_refused),
+                                  err);
 }
 
-/* socket: families 0 to 63 (AF_MAX is 46) except the refused ones. */
+/* socket: families 0 to 63 (AF_MAX is 46) except the refused ones; larger ones do not exist. */
 static int add_socket(struct rf_policy *p, rf_error *err)
 {
         int r;
@@ -253,6 +250,7 @@ static int add_clone(struct rf_policy *p, rf_error *err)
         return allow_if_masked(p, "clone", 0, all, 0, err);
 }
 
+/* Add the default policy's seccomp rules and default action to p. */
 int policy_default_seccomp(struct rf_policy *p, rf_error *err)
 {
         int r = 0;
@@ -261,12 +259,12 @@ int policy_default_seccomp(struct rf_policy *p, rf_error *err)
         p->seccomp.default_errno = EPERM;
         for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(allowed); i++)
                 r = add(p, allowed[i], POLICY_ACT_ALLOW, 0, NULL, 0, err);
-        for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(refused); i++)
-                r = add(p, refused[i], POLICY_ACT_REPORT, EPERM, NULL, 0, err);
         /* clone3's flags are in memory that seccomp cannot read: ENOSYS makes glibc fall back
-         * to clone, whose flags the rules above check (Docker does the same). */
+         * to clone, whose flags the rules below check (Docker does the same). */
         if (r >= 0)
                 r = add(p, "clone3", POLICY_ACT_ERRNO, ENOSYS, NULL, 0, err);
+        for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(refused); i++)
+                r = add(p, refused[i], POLICY_ACT_REPORT, EPERM, NULL, 0, err);
         if (r >= 0)
                 r = add_clone(p, err);
         for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(personalities); i++) {

@@ -60,6 +60,7 @@ const struct policy_syscall_rule *policy_match(const struct rf_policy *p, int nr
         return NULL;
 }
 
+/* The word for a in policies and records. */
 const char *policy_action_name(enum policy_action a)
 {
         switch (a) {

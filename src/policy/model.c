@@ -18,6 +18,7 @@
 /* The default environment that passes through: locale, terminal and search path, no secrets. */
 static const char *const default_env_pass[] = { "PATH", "LANG", "LANGUAGE", "LC_*", "TERM", "TZ" };
 
+/* Fill p with the embedded default policy (p need not be initialised). */
 int policy_init_default(struct rf_policy *p, rf_error *err)
 {
         int r;
@@ -45,6 +46,7 @@ static void syscall_rule_done(struct policy_syscall_rule *r)
         r->name = r->origin = NULL;
 }
 
+/* Free what p owns and leave it zeroed. */
 void policy_done(struct rf_policy *p)
 {
         if (!p)
@@ -64,6 +66,7 @@ void policy_done(struct rf_policy *p)
         memset(p, 0, sizeof(*p));
 }
 
+/* Lexical normalisation of an absolute path; the result is the caller's. */
 int policy_normalize_path(const char *path, char **ret)
 {
         size_t len, n = 0;
@@ -104,6 +107,7 @@ int policy_normalize_path(const char *path, char **ret)
         return 0;
 }
 
+/* Check, normalise and append one filesystem rule. */
 int policy_add_fs_rule(struct rf_policy *p, enum policy_fs_kind kind, const char *path,
                        const char *origin, const char *what, rf_error *err)
 {
@@ -128,6 +132,7 @@ int policy_add_fs_rule(struct rf_policy *p, enum policy_fs_kind kind, const char
         return 0;
 }
 
+/* "EPERM" -> EPERM, by glibc's own table; -EINVAL when unknown. */
 int policy_errno_from_name(const char *name)
 {
         /* Second names of the same numbers, which strerrorname_np does not return. */
@@ -163,10 +168,12 @@ static void remove_rules_named(struct policy_seccomp *s, const char *name)
                 else
                         s->rules[j++] = s->rules[i];
         }
-        memset(s->rules + j, 0, (s->n_rules - j) * sizeof(*s->rules));
+        if (j < s->n_rules)
+                memset(s->rules + j, 0, (s->n_rules - j) * sizeof(*s->rules));
         s->n_rules = j;
 }
 
+/* Check and append one seccomp rule; a rule without conditions replaces earlier ones. */
 int policy_add_syscall_rule(struct rf_policy *p, const char *name, enum policy_action action,
                             int errno_val, const struct policy_arg_cond *conds, unsigned n_conds,
                             const char *origin, const char *what, rf_error *err)

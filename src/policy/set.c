@@ -272,6 +272,10 @@ static int parse_errno(const char *v)
 
 static int unknown_errno(rf_error *err, const struct setting *s, const char *name)
 {
+        if (isdigit((unsigned char)name[0]))
+                return rf_error_set(err, -EINVAL,
+                                    "%s: errno '%s' is out of range, expected 1 to 4094", s->key,
+                                    name);
         return rf_error_set(err, -EINVAL,
                             "%s: unknown errno name '%s', expected a name such as EPERM or ENOSYS",
                             s->key, name);
@@ -407,6 +411,7 @@ static int unknown_key(const char *key, rf_error *err)
                             list);
 }
 
+/* Look key up in the table and apply value; errors are prefixed with origin. */
 int policy_set(struct rf_policy *p, const char *key, const char *value, const char *origin,
                rf_error *err)
 {
