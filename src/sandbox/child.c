@@ -11,6 +11,7 @@
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -256,7 +257,6 @@ CHILD_CODE int child_init(void *arg)
         long r, cmd;
 
         (void)RSYS(SYS_close, pl->chan_parent);
-        (void)RSYS(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         /* Wait until the host has written our id maps and cgroup. */
         r = RSYS(SYS_read, pl->chan, &go, 1);
         if (r != 1)
@@ -272,6 +272,14 @@ CHILD_CODE int child_init(void *arg)
                         child_fail(pl, STEP_SETGID, r, -1);
                 if ((r = RSYS(SYS_setresuid, pl->uid, pl->uid, pl->uid)) < 0)
                         child_fail(pl, STEP_SETUID, r, -1);
+        }
+        /* Die with the host. Set only now: a change of uid clears the death signal. If the host
+         * died already, its end of the channel is closed: go too. */
+        (void)RSYS(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        {
+                struct pollfd pfd = { .fd = pl->chan, .events = POLLRDHUP };
+                if (RSYS(SYS_poll, &pfd, 1, 0) != 0)
+                        child_fail(pl, STEP_SYNC, -EPIPE, -1);
         }
         if (pl->clone_flags & CLONE_NEWNS) {
                 r = child_mount_setup(pl, &step, &index);

@@ -162,4 +162,10 @@ void sandbox_describe_error(const struct sandbox_plan *pl, const struct child_ms
                 snprintf(buf, size, "%s /%s: %s", words, s->dst, e);
         else
                 snprintf(buf, size, "%s: %s", words, e);
+        if (m->err == ENOSYS && step != STEP_EXEC) {
+                /* Never run with less confinement than asked: say what the kernel lacks. */
+                size_t n = strlen(buf);
+                snprintf(buf + n, size - n, " (this kernel lacks a system call the sandbox needs "
+                                            "for this step; ringfence needs Linux 5.12 or later)");
+        }
 }
