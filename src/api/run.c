@@ -34,8 +34,9 @@ RF_EXPORT int rf_run(const rf_policy *p, char *const argv[], const rf_run_option
         job.stdio[0] = opts->stdin_fd;
         job.stdio[1] = opts->stdout_fd;
         job.stdio[2] = opts->stderr_fd;
-        job.signal_fd = opts->signal_fd;
-        job.count_output = opts->count_output;
+        job.sinks[0] = opts->stdout_fd;
+        job.sinks[1] = opts->stderr_fd;
+        job.capture = opts->count_output;
         memset(ret, 0, sizeof(*ret));
         ret->status = RF_STATUS_SPAWN_ERROR;
         ret->exit_status = RF_EXIT_INTERNAL;
@@ -45,7 +46,7 @@ RF_EXPORT int rf_run(const rf_policy *p, char *const argv[], const rf_run_option
                 return r;
         }
         job.bpf = &bpf;
-        r = engine_run_job(&job, ret, err);
+        r = engine_run_job(&job, opts->signal_fd, ret, err);
         policy_bpf_done(&bpf);
         return r;
 }

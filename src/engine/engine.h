@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* The engine module's interface: run jobs from spawn to result. (This first engine supervises one
- * job with poll; the io_uring loop and worker pool replace it for batches.) */
+/* The engine module's interface: one io_uring loop, owned by one thread, that starts sandboxed
+ * jobs and watches every fd they have (pidfd, channel, output pipes, seccomp listener, timers)
+ * until each has exactly one result. */
 #pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
 
 #include "ringfence.h"
 #include "policy/policy.h"
@@ -9,14 +13,41 @@
 /* How one job is run. */
 struct engine_job {
         const struct rf_policy *policy;
-        const struct policy_bpf *bpf; /* compiled from policy */
-        char *const *argv;
-        int stdio[3];       /* the job's 0, 1, 2: fds of ours, or -1 for ours */
-        bool count_output;  /* relay stdout/stderr through the host to count them */
-        int signal_fd;      /* a signalfd whose signals are forwarded to the job, or -1 */
+        const struct policy_bpf *bpf; /* compiled from policy, borrowed */
+        char *const *argv;            /* borrowed until the job's done callback */
+        int stdio[3];                 /* the job's 0, 1, 2: fds of ours, or -1 for ours */
+        int sinks[2];                 /* with capture: where stdout and stderr go (-1: ours) */
+        bool capture;                 /* read stdout/stderr through the host (count, cap) */
+        void *user;                   /* the caller's, passed back */
 };
 
-/* Start job, supervise it (time limit, output cap, seccomp notifications, forwarded signals),
- * wait for it, and fill *ret. Returns 0 when *ret holds the job's result (also one that could not
- * start), or -errno when ringfence itself failed (err says why). */
-int engine_run_job(const struct engine_job *job, rf_result *ret, rf_error *err);
+struct engine;
+
+/* Called once per job, on the engine's thread, with its result (valid during the call). */
+typedef void (*engine_done_fn)(void *ctx, const struct engine_job *job, const rf_result *res);
+/* Called on the engine's thread for each signal read from the signal fd. */
+typedef void (*engine_signal_fn)(void *ctx, int signo);
+
+/* A new engine: done is called for every finished job; signal_fd (or -1) is a signalfd whose
+ * signals go to on_signal. Returns 0 or -errno. */
+int engine_new(engine_done_fn done, engine_signal_fn on_signal, int signal_fd, void *ctx,
+               struct engine **ret, rf_error *err);
+/* Kill every running job, wait for their results, and free e (NULL is fine). */
+void engine_free(struct engine *e);
+
+/* Start job now. A job that cannot start still gets its result through done (status
+ * spawn-error); the return value is 0 then too. Returns -errno only when the engine itself fails. */
+int engine_start(struct engine *e, const struct engine_job *job, rf_error *err);
+
+/* Wait for events (at most timeout_ms, -1 for no limit) and handle them all; done is called for
+ * the jobs that finish. Returns the number of jobs still running, or -errno. */
+int engine_wait(struct engine *e, int timeout_ms);
+
+/* Send signo to every running job's init (SIGKILL ends a job at once). */
+void engine_signal_all(struct engine *e, int signo);
+
+/* Jobs running now. */
+int engine_running(const struct engine *e);
+
+/* Run one job to its end (a one-job engine): fills *ret. signal_fd (or -1) is forwarded. */
+int engine_run_job(const struct engine_job *job, int signal_fd, rf_result *ret, rf_error *err);

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/* What only the engine's own files share: the loop, the per-job state, the tagged operations. */
+#pragma once
+
+#include <liburing.h>
+#include <poll.h>
+#include <signal.h>
+
+#include "engine/engine.h"
+#include "sandbox/sandbox.h"
+
+/* The kinds of operation a job has in flight; one slot each. */
+enum eop_kind { EOP_EXIT, EOP_CHAN, EOP_LISTENER, EOP_OUT, EOP_ERR, EOP_TIMEOUT, EOP_DRAIN,
+                EOP_CANCEL, _EOP_MAX, EOP_SIGNAL = 100 };
+
+struct ejob;
+
+/* One submitted operation; its address is the SQE's user_data. */
+struct eop {
+        struct ejob *job; /* NULL for the engine's own (signal fd) */
+        int kind;
+        bool pending;
+};
+
+/* A running job. */
+struct ejob {
+        struct engine *e;
+        struct engine_job spec;
+        rf_result res;
+        struct sandbox_plan *plan;
+        struct sandbox_proc proc;
+        int listener;
+        int pipes[2], sinks[2];
+        bool exited, got_exit, got_error, timed_out, output_cut, killed_violation, fallback;
+        struct child_msg exit_msg, error_msg;
+        siginfo_t info;
+        uint64_t start_us;
+        struct __kernel_timespec timeout_ts, drain_ts;
+        struct eop ops[_EOP_MAX];
+        int pending;
+        char buf[2][16384];
+        struct ejob *prev, *next;
+};
+
+struct engine {
+        struct io_uring ring;
+        bool have_waitid;
+        engine_done_fn done;
+        engine_signal_fn on_signal;
+        void *ctx;
+        int signal_fd;
+        struct eop sig_op;
+        int running;
+        struct ejob *jobs;
+};
+
+/* A free SQE, submitting first if the ring is full. */
+struct io_uring_sqe *engine_sqe(struct engine *e);
+/* Arm op (a poll, read, wait or timeout prepared by the caller on sqe). */
+void engine_arm(struct engine *e, struct io_uring_sqe *sqe, struct eop *op);
+/* Prepare an IORING_OP_WAITID on pidfd (liburing 2.3 has no helper). */
+void engine_prep_waitid(struct io_uring_sqe *sqe, int pidfd, siginfo_t *info);
+
+/* Start a job: plan, spawn, arm its operations (job.c). */
+int ejob_start(struct engine *e, const struct engine_job *spec, rf_error *err);
+/* Handle one completion of one of a job's operations (job.c). */
+void ejob_complete(struct ejob *j, int kind, int res, unsigned cqe_flags);
+/* Kill a job's init (job.c). */
+void ejob_kill(struct ejob *j, int signo);

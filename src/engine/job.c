@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/* One job in the engine, from spawn to result: its operations (exit, channel, output, seccomp
+ * listener, time limit) and what each completion means; exactly one result per job. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/base.h"
+#include "engine/engine-internal.h"
+#include "engine/verdict.h"
+
+static uint64_t now_us(clockid_t c)
+{
+        struct timespec ts;
+        clock_gettime(c, &ts);
+        return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+void ejob_kill(struct ejob *j, int signo)
+{
+        if (j->proc.pidfd >= 0 && !j->exited)
+                (void)sys_pidfd_send_signal(j->proc.pidfd, signo);
+}
+
+static void arm_poll(struct ejob *j, int kind, int fd)
+{
+        struct io_uring_sqe *sqe = engine_sqe(j->e);
+        io_uring_prep_poll_add(sqe, fd, POLLIN);
+        engine_arm(j->e, sqe, &j->ops[kind]);
+}
+
+static void arm_read(struct ejob *j, int i)
+{
+        struct io_uring_sqe *sqe = engine_sqe(j->e);
+        io_uring_prep_read(sqe, j->pipes[i], j->buf[i], sizeof(j->buf[i]), (uint64_t)-1);
+        engine_arm(j->e, sqe, &j->ops[EOP_OUT + i]);
+}
+
+static void arm_timer(struct ejob *j, int kind, struct __kernel_timespec *ts, uint64_t ms)
+{
+        struct io_uring_sqe *sqe = engine_sqe(j->e);
+        ts->tv_sec = (long long)(ms / 1000);
+        ts->tv_nsec = (long long)(ms % 1000) * 1000000;
+        io_uring_prep_timeout(sqe, ts, 0, 0);
+        engine_arm(j->e, sqe, &j->ops[kind]);
+}
+
+static void arm_exit(struct ejob *j)
+{
+        struct io_uring_sqe *sqe = engine_sqe(j->e);
+
+        if (j->e->have_waitid)
+                engine_prep_waitid(sqe, j->proc.pidfd, &j->info);
+        else
+                io_uring_prep_poll_add(sqe, j->proc.pidfd, POLLIN);
+        engine_arm(j->e, sqe, &j->ops[EOP_EXIT]);
+}
+
+/* Cancel an operation still in flight (its completion then comes with -ECANCELED). */
+static void cancel(struct ejob *j, int kind)
+{
+        struct io_uring_sqe *sqe;
+
+        if (!j->ops[kind].pending)
+                return;
+        sqe = engine_sqe(j->e);
+        if (kind == EOP_TIMEOUT || kind == EOP_DRAIN)
+                io_uring_prep_timeout_remove(sqe, (uint64_t)(uintptr_t)&j->ops[kind], 0);
+        else
+                io_uring_prep_cancel(sqe, &j->ops[kind], 0);
+        io_uring_sqe_set_data(sqe, NULL);
+}
+
+static void close_fd(int *fd)
+{
+        if (*fd >= 0)
+                close(*fd);
+        *fd = -1;
+}
+
+/* Messages from the job's init; STARTED may carry the seccomp listener. rearm: poll again when
+ * nothing is left to read now. */
+static void on_channel(struct ejob *j, bool rearm)
+{
+        for (;;) {
+                struct child_msg m;
+                union {
+                        char buf[CMSG_SPACE(sizeof(int))];
+                        struct cmsghdr align;
+                } u;
+                struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+                struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                                      .msg_controllen = sizeof(u.buf) };
+                ssize_t n = recvmsg(j->proc.chan, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+
+                if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+                        if (rearm)
+                                arm_poll(j, EOP_CHAN, j->proc.chan);
+                        return;
+                }
+                if (n <= 0) {
+                        close_fd(&j->proc.chan);
+                        return;
+                }
+                for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+                        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+                            j->listener < 0) {
+                                memcpy(&j->listener, CMSG_DATA(c), sizeof(int));
+                                if (rearm)
+                                        arm_poll(j, EOP_LISTENER, j->listener);
+                        }
+                if ((size_t)n != sizeof(m))
+                        continue;
+                if (m.type == CHILD_MSG_EXITED) {
+                        j->got_exit = true;
+                        j->exit_msg = m;
+                } else if (m.type == CHILD_MSG_ERROR) {
+                        j->got_error = true;
+                        j->error_msg = m;
+                } else if (m.type == CHILD_MSG_STARTED) {
+                        j->fallback = m.fallback;
+                }
+        }
+}
+
+/* Relay what the job wrote on stream i, within the output cap. */
+static void on_output(struct ejob *j, int i, int n)
+{
+        uint64_t cap = j->spec.policy->limits.output;
+        uint64_t used = j->res.stdout_bytes + j->res.stderr_bytes, keep;
+
+        if (n <= 0) {
+                close_fd(&j->pipes[i]);
+                return;
+        }
+        keep = (uint64_t)n;
+        if (cap && used + keep > cap) {
+                keep = cap > used ? cap - used : 0;
+                if (!j->output_cut) {
+                        j->output_cut = true;
+                        j->res.output_truncated = 1;
+                        ejob_kill(j, SIGKILL);
+                }
+        }
+        *(i == 0 ? &j->res.stdout_bytes : &j->res.stderr_bytes) += keep;
+        for (size_t off = 0; off < keep;) {
+                ssize_t k = write(j->sinks[i], j->buf[i] + off, keep - off);
+                if (k <= 0)
+                        break;
+                off += (size_t)k;
+        }
+        arm_read(j, i);
+}
+
+static void on_exit_(struct ejob *j, int res)
+{
+        if (!j->e->have_waitid) {
+                if (sys_pidfd_wait(j->proc.pidfd, &j->info, WEXITED | WNOHANG, NULL) < 0 ||
+                    j->info.si_pid == 0) {
+                        arm_exit(j);
+                        return;
+                }
+        } else if (res < 0 && res != -ECHILD) {
+                arm_exit(j);
+                return;
+        }
+        j->exited = true;
+        cancel(j, EOP_TIMEOUT);
+        cancel(j, EOP_LISTENER);
+        /* Streams still held open by something outside the job's pid namespace: drain, bounded. */
+        if (j->pipes[0] >= 0 || j->pipes[1] >= 0 || j->proc.chan >= 0)
+                arm_timer(j, EOP_DRAIN, &j->drain_ts, 1000);
+}
+
+static void finish(struct ejob *j)
+{
+        struct engine *e = j->e;
+
+        j->res.wall_us = now_us(CLOCK_MONOTONIC) - j->start_us;
+        if (j->proc.chan >= 0)
+                on_channel(j, false); /* what the init said before its end */
+        if (j->plan)
+                engine_verdict(j);
+        e->running--;
+        if (j->prev)
+                j->prev->next = j->next;
+        else
+                e->jobs = j->next;
+        if (j->next)
+                j->next->prev = j->prev;
+        e->done(e->ctx, &j->spec, &j->res);
+        close_fd(&j->listener);
+        close_fd(&j->pipes[0]);
+        close_fd(&j->pipes[1]);
+        close_fd(&j->proc.chan);
+        if (j->proc.pidfd >= 0)
+                close(j->proc.pidfd);
+        sandbox_plan_free(j->plan);
+        free(j);
+}
+
+void ejob_complete(struct ejob *j, int kind, int res, unsigned cqe_flags)
+{
+        (void)cqe_flags;
+        j->ops[kind].pending = false;
+        j->pending--;
+        switch (kind) {
+        case EOP_EXIT:
+                on_exit_(j, res);
+                break;
+        case EOP_CHAN:
+                if (res > 0)
+                        on_channel(j, true);
+                else if (res != -ECANCELED)
+                        arm_poll(j, EOP_CHAN, j->proc.chan);
+                break;
+        case EOP_LISTENER:
+                if (res > 0 && (res & POLLIN) && !j->exited) {
+                        engine_on_notification(j);
+                        if (j->listener >= 0 && !(res & (POLLHUP | POLLERR)))
+                                arm_poll(j, EOP_LISTENER, j->listener);
+                }
+                break;
+        case EOP_OUT:
+        case EOP_ERR:
+                on_output(j, kind - EOP_OUT, res);
+                break;
+        case EOP_TIMEOUT:
+                if (res == -ETIME && !j->exited) {
+                        j->timed_out = true;
+                        ejob_kill(j, SIGKILL);
+                }
+                break;
+        case EOP_DRAIN:
+                if (res == -ETIME) {
+                        cancel(j, EOP_OUT);
+                        cancel(j, EOP_ERR);
+                        cancel(j, EOP_CHAN);
+                }
+                break;
+        }
+        if (j->exited) {
+                if (j->pipes[0] < 0 && j->pipes[1] < 0 && j->proc.chan < 0)
+                        cancel(j, EOP_DRAIN);
+                if (j->pending == 0)
+                        finish(j);
+        }
+}
+
+static int make_capture(struct ejob *j, int stdio[3], rf_error *err)
+{
+        for (int i = 0; i < 2; i++) {
+                int p[2];
+                if (pipe2(p, O_CLOEXEC) < 0)
+                        return rf_error_set(err, -errno, "pipe: %s", strerror(errno));
+                j->pipes[i] = p[0];
+                stdio[i + 1] = p[1];
+                j->sinks[i] = j->spec.sinks[i] >= 0 ? j->spec.sinks[i] : i + 1;
+        }
+        return 0;
+}
+
+int ejob_start(struct engine *e, const struct engine_job *spec, rf_error *err)
+{
+        struct ejob *j = xcalloc(1, sizeof(*j));
+        int stdio[3] = { spec->stdio[0], spec->stdio[1], spec->stdio[2] };
+        const struct policy_limits *l = &spec->policy->limits;
+        rf_error local = { 0 };
+        int r = 0;
+
+        j->e = e;
+        j->spec = *spec;
+        j->listener = j->pipes[0] = j->pipes[1] = -1;
+        j->proc = (struct sandbox_proc){ .pid = -1, .pidfd = -1, .chan = -1 };
+        for (int k = 0; k < _EOP_MAX; k++)
+                j->ops[k] = (struct eop){ .job = j, .kind = k };
+        j->res.exit_code = -1;
+        j->res.start_unix_us = (int64_t)now_us(CLOCK_REALTIME);
+        j->start_us = now_us(CLOCK_MONOTONIC);
+        j->next = e->jobs;
+        if (e->jobs)
+                e->jobs->prev = j;
+        e->jobs = j;
+        e->running++;
+        if (spec->capture || l->output)
+                r = make_capture(j, stdio, &local);
+        if (r == 0)
+                r = sandbox_plan_new(spec->policy, spec->bpf, spec->argv, stdio, &j->plan, &local);
+        if (r == 0)
+                r = sandbox_spawn(j->plan, &j->proc, &local);
+        for (int i = 0; i < 2; i++)
+                if (j->pipes[i] >= 0)
+                        close(stdio[i + 1]);
+        if (r < 0) {
+                /* Could not start: that is this job's result, not the engine's failure. */
+                j->res.status = RF_STATUS_SPAWN_ERROR;
+                j->res.exit_status = RF_EXIT_INTERNAL;
+                snprintf(j->res.error, sizeof(j->res.error), "%s", local.msg);
+                if (err)
+                        *err = local;
+                j->exited = true;
+                sandbox_plan_free(j->plan);
+                j->plan = NULL;
+                finish(j);
+                return 0;
+        }
+        arm_exit(j);
+        arm_poll(j, EOP_CHAN, j->proc.chan);
+        for (int i = 0; i < 2; i++)
+                if (j->pipes[i] >= 0)
+                        arm_read(j, i);
+        if (l->timeout_ms)
+                arm_timer(j, EOP_TIMEOUT, &j->timeout_ts, l->timeout_ms);
+        return 0;
+}
