@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/* The batch module's interface: job sources and templates, scheduling on the engine, output
+ * grouping, result writers (JSON lines, GNU parallel's joblog) and resume. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ringfence.h"
+#include "base/strv.h"
+#include "policy/policy.h"
+
+/* ---- job sources (source.c, template.c, split.c) ---------------------------------------- */
+
+/* Where the jobs' inputs come from. */
+enum batch_input_kind {
+        BATCH_INPUT_ARGS,  /* ::: a b c (one or more groups: their cross product) */
+        BATCH_INPUT_LINES, /* lines of a file or stdin (-a FILE, or stdin); -0: NUL-separated */
+        BATCH_INPUT_JSONL, /* one JSON object per line (--jsonl) */
+};
+
+struct batch_source_opts {
+        enum batch_input_kind kind;
+        char **groups[8];   /* ARGS: up to 8 groups of NULL-terminated values */
+        size_t n_groups;
+        const char *path;   /* LINES/JSONL: the file, or NULL/"-" for stdin */
+        bool nul;           /* LINES: NUL-separated */
+        char **template_;   /* the command template (NULL-terminated), or NULL: each input
+                             * line is a command line split as a shell would, without a shell */
+};
+
+/* One job as read from the source, before it runs. Owned by the caller once returned. */
+struct batch_input {
+        uint64_t seq;           /* 1, 2, 3, ... in input order */
+        struct strv argv;       /* the command, replacement strings applied */
+        struct strv args;       /* the input values ({} or {1}..{N}); for --tag and the joblog */
+        /* JSONL only: */
+        struct strv env_set;    /* NAME=VALUE */
+        char *cwd;              /* or NULL */
+        char *stdin_data;       /* or NULL; stdin_len bytes */
+        size_t stdin_len;
+        struct strv settings;   /* KEY=VALUE policy overrides */
+        /* set when the input could not be made a job (bad line): the job is skipped */
+        char *error;            /* "input line 7: unterminated quote, expected a closing \"" */
+};
+
+struct batch_source;
+
+/* Open a source. Returns 0 or -errno with err naming the file. */
+int batch_source_open(const struct batch_source_opts *o, struct batch_source **ret, rf_error *err);
+/* Read the next job into *in (which the caller later releases with batch_input_done).
+ * Returns 1 when a job was read (possibly with in->error set), 0 at the end, or -errno. Memory is
+ * constant in the number of jobs: the source reads ahead at most one line. */
+int batch_source_next(struct batch_source *s, struct batch_input *in, rf_error *err);
+void batch_source_free(struct batch_source *s);
+void batch_input_done(struct batch_input *in);
+
+/* Apply the replacement strings {} {#} {.} {/} {//} {/.} {1}..{9} (and {1.} style combinations
+ * are not needed) to template word w for input values args and job number seq; a word without
+ * replacement strings gets the input appended as GNU parallel does only when the whole template
+ * has none (the caller handles that). Returns a new string. */
+char *batch_template_word(const char *w, char *const *args, uint64_t seq);
+/* Whether any word of the template has a replacement string. */
+bool batch_template_has_replacements(char *const *template_);
+/* Split a command line as a shell would (quotes '...' "..." and backslashes; no expansions, no
+ * operators): appends the words to out. Returns 0, or -EINVAL with err saying what was expected
+ * ("unterminated quote, expected a closing '"). */
+int batch_split_line(const char *line, struct strv *out, rf_error *err);
+
+/* ---- records and resume (results.c, joblog.c, resume.c) -------------------------------- */
+
+/* One finished (or skipped) job, as written to --json and --joblog. */
+struct batch_record {
+        uint64_t seq;
+        uint32_t attempt;
+        char *const *argv;
+        const rf_result *res;
+        const char *command_line; /* argv joined with spaces, for the joblog */
+        uint64_t send_bytes;      /* bytes given on stdin */
+};
+
+struct batch_writers;
+
+/* Open the writers (either path may be NULL): json_path gets one JSON line per job (DESIGN.md),
+ * joblog_path GNU parallel's joblog (header line, then tab-separated Seq Host Starttime
+ * JobRuntime Send Receive Exitval Signal Command). append: keep what is there (resume). Each
+ * record is written with one write() and is complete once it returns. */
+int batch_writers_open(const char *json_path, const char *joblog_path, bool append,
+                       struct batch_writers **ret, rf_error *err);
+/* Write one job's record to every writer. Returns 0, or -errno (ENOSPC...) with err saying which
+ * file: the batch then stops with status 125; every record already written stays valid. */
+int batch_writers_put(struct batch_writers *w, const struct batch_record *rec, rf_error *err);
+int batch_writers_close(struct batch_writers *w, rf_error *err);
+
+/* What an earlier run already finished: the seq numbers with a record, and whether each failed. */
+struct batch_done_set;
+
+/* Read the records of an earlier run from the JSON lines file or the joblog (whichever is given;
+ * a torn last line is ignored and cut off so that appending continues cleanly). Returns 0 or
+ * -errno. A missing file is an empty set. */
+int batch_done_load(const char *json_path, const char *joblog_path, struct batch_done_set **ret,
+                    rf_error *err);
+/* Whether job seq is done: with failed_only (--resume-failed), a failed job counts as not done. */
+bool batch_done_has(const struct batch_done_set *d, uint64_t seq, bool failed_only);
+void batch_done_free(struct batch_done_set *d);

@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: MIT */
+/* Running a batch on the engine: read jobs as slots free up (constant memory), start each in its
+ * own sandbox, retry, halt, keep order, and write exactly one record per job. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/base.h"
+#include "batch/batch.h"
+#include "batch/output.h"
+#include "batch/sched.h"
+#include "engine/engine.h"
+
+static uint64_t now_us(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* The command line of a job as one string, for the joblog and --dry-run. */
+static char *join_argv(char *const *argv)
+{
+        struct jw j = { 0 };
+        size_t n = 0;
+
+        for (size_t i = 0; argv[i]; i++)
+                n += strlen(argv[i]) + 1;
+        array_grow(&j.buf, &j.cap, n + 1, 1);
+        j.buf[0] = '\0';
+        for (size_t i = 0; argv[i]; i++) {
+                if (i)
+                        strcat(j.buf, " ");
+                strcat(j.buf, argv[i]);
+        }
+        return j.buf;
+}
+
+static void job_free(struct bjob *bj)
+{
+        if (!bj)
+                return;
+        batch_input_done(&bj->in);
+        outbuf_done(&bj->out[0]);
+        outbuf_done(&bj->out[1]);
+        for (int i = 0; i < 3; i++)
+                if (bj->files[i] >= 0)
+                        close(bj->files[i]);
+        if (bj->stdin_fd >= 0)
+                close(bj->stdin_fd);
+        free(bj->cmdline);
+        free(bj);
+}
+
+static void count(struct batch *b, const rf_result *res)
+{
+        rf_batch_summary *s = &b->sum;
+        s->total++;
+        switch (res->status) {
+        case RF_STATUS_OK: s->ok++; break;
+        case RF_STATUS_TIMEOUT: s->timed_out++; break;
+        case RF_STATUS_VIOLATION: s->violations++; break;
+        case RF_STATUS_SKIPPED: s->skipped++; break;
+        case RF_STATUS_SPAWN_ERROR: s->spawn_errors++; break;
+        default: s->failed++; break;
+        }
+}
+
+static uint64_t failures(const rf_batch_summary *s)
+{
+        return s->failed + s->timed_out + s->violations + s->spawn_errors + s->skipped;
+}
+
+/* --halt: stop starting (soon) or also kill what runs (now) once the condition holds. */
+static void check_halt(struct batch *b)
+{
+        const rf_batch_options *o = b->o;
+        uint64_t n = o->halt_on_success ? b->sum.ok : failures(&b->sum);
+        bool hit;
+
+        if (o->halt == RF_HALT_NEVER || b->sum.halted)
+                return;
+        hit = o->halt_count ? n >= o->halt_count
+                            : o->halt_percent && b->sum.total >= 3 &&
+                                      n * 100 >= (uint64_t)o->halt_percent * b->sum.total;
+        if (!hit)
+                return;
+        b->sum.halted = 1;
+        b->stop_starting = true;
+        if (o->halt == RF_HALT_NOW)
+                engine_signal_all(b->e, SIGKILL);
+}
+
+/* Write a job's record to the writers and, with --results, its record.json. */
+static void put_record(struct batch *b, struct bjob *bj, const rf_result *res)
+{
+        struct batch_record rec = { .seq = bj->in.seq, .attempt = bj->attempt,
+                                    .argv = bj->in.argv.v, .res = res,
+                                    .command_line = bj->cmdline,
+                                    .send_bytes = bj->in.stdin_len };
+        rf_error err = { 0 };
+
+        if (b->w && !b->write_failed && batch_writers_put(b->w, &rec, &err) < 0) {
+                b->write_failed = true;
+                b->write_error = err;
+                b->stop_starting = true;
+                engine_signal_all(b->e, SIGKILL);
+        }
+        if (bj->files[2] >= 0) {
+                char *line = NULL;
+                if (rf_result_to_json(res, bj->in.seq, bj->attempt, bj->in.argv.v, &line) == 0) {
+                        (void)output_write_all(bj->files[2], line, strlen(line));
+                        (void)output_write_all(bj->files[2], "\n", 1);
+                }
+                free(line);
+        }
+}
+
+/* Print what a finished job wrote (grouped: all at once), and free it. */
+static void emit(struct batch *b, struct bjob *bj)
+{
+        if (b->o->line_buffer) {
+                for (int i = 0; i < 2; i++)
+                        (void)output_lines(&bj->out[i], b->o->tag ? bj->tag : NULL, "", 0, true,
+                                           b->fds[i]);
+        } else {
+                (void)outbuf_flush(&bj->out[0], b->fds[0]);
+                (void)outbuf_flush(&bj->out[1], b->fds[1]);
+        }
+        job_free(bj);
+}
+
+/* With --keep-order, print the finished jobs at the head of the input order. */
+static void emit_in_order(struct batch *b)
+{
+        while (b->order_head && b->order_head->finished) {
+                struct bjob *bj = b->order_head;
+                b->order_head = bj->order_next;
+                if (!b->order_head)
+                        b->order_tail = NULL;
+                emit(b, bj);
+        }
+}
+
+static void progress(struct batch *b, bool final)
+{
+        uint64_t now = now_us();
+        double secs = (double)(now - b->start_us) / 1e6;
+
+        if (!b->o->progress || (!final && now - b->last_progress_us < 200000))
+                return;
+        b->last_progress_us = now;
+        fprintf(stderr, "\r\033[Kringfence batch: %llu done (%llu failed), %d running, %.0f jobs/s%s",
+                (unsigned long long)b->sum.total, (unsigned long long)failures(&b->sum),
+                engine_running(b->e), secs > 0 ? (double)b->sum.total / secs : 0.0,
+                final ? "\n" : "");
+}
+
+/* The engine calls this with what a job wrote. */
+static void on_output(void *user, int stream, const char *buf, size_t n)
+{
+        struct bjob *bj = user;
+        struct batch *b = bj->b;
+
+        if (bj->files[stream] >= 0)
+                (void)output_write_all(bj->files[stream], buf, n);
+        else if (b->o->line_buffer)
+                (void)output_lines(&bj->out[stream], b->o->tag ? bj->tag : NULL, buf, n, false,
+                                   b->fds[stream]);
+        else
+                (void)outbuf_add(&bj->out[stream], buf, n);
+}
+
+static bool should_retry(const struct batch *b, const struct bjob *bj, const rf_result *res)
+{
+        return res->status != RF_STATUS_OK && res->status != RF_STATUS_SKIPPED &&
+               bj->attempt <= b->o->retries && !b->stop_starting;
+}
+
+/* The engine calls this once per finished job. */
+static void on_done(void *ctx, const struct engine_job *job, const rf_result *res)
+{
+        struct batch *b = ctx;
+        struct bjob *bj = job->user;
+
+        if (should_retry(b, bj, res)) {
+                /* Keep its place in the order; what it printed so far is dropped. */
+                outbuf_done(&bj->out[0]);
+                outbuf_done(&bj->out[1]);
+                outbuf_init(&bj->out[0]);
+                outbuf_init(&bj->out[1]);
+                bj->last = *res;
+                bj->retry_next = b->retry_head;
+                b->retry_head = bj;
+                return;
+        }
+        count(b, res);
+        put_record(b, bj, res);
+        check_halt(b);
+        progress(b, false);
+        if (b->o->keep_order) {
+                bj->finished = true;
+                emit_in_order(b);
+        } else {
+                emit(b, bj);
+        }
+}
+
+static void on_signal(void *ctx, int signo)
+{
+        struct batch *b = ctx;
+
+        (void)signo;
+        b->sum.interrupted = 1;
+        b->stop_starting = true;
+        /* The first INT or TERM asks the jobs to stop; a second one kills them at once. */
+        engine_signal_all(b->e, ++b->signals > 1 ? SIGKILL : SIGTERM);
+}
+
+/* A job that will not run (its input was bad): one record saying why. */
+static void skip(struct batch *b, struct bjob *bj)
+{
+        rf_result res;
+
+        memset(&res, 0, sizeof(res));
+        res.status = RF_STATUS_SKIPPED;
+        res.exit_status = RF_EXIT_INTERNAL;
+        res.exit_code = -1;
+        res.start_unix_us = (int64_t)time(NULL) * 1000000;
+        snprintf(res.error, sizeof(res.error), "%s", bj->in.error);
+        count(b, &res);
+        put_record(b, bj, &res);
+        check_halt(b);
+        job_free(bj);
+}
+
+static int open_results(struct batch *b, struct bjob *bj, rf_error *err)
+{
+        static const char *const names[3] = { "stdout", "stderr", "record.json" };
+        char dir[4096], path[4200];
+
+        snprintf(dir, sizeof(dir), "%s/%llu", b->o->results_dir,
+                 (unsigned long long)bj->in.seq);
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                return rf_error_set(err, -errno, "--results %s: %s", dir, strerror(errno));
+        for (int i = 0; i < 3; i++) {
+                if (bj->files[i] >= 0)
+                        close(bj->files[i]);
+                snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+                bj->files[i] = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+                if (bj->files[i] < 0)
+                        return rf_error_set(err, -errno, "--results %s: %s", path,
+                                            strerror(errno));
+        }
+        return 0;
+}
+
+static int start(struct batch *b, struct bjob *bj, rf_error *err)
+{
+        struct engine_job job = { .policy = b->p, .bpf = &b->bpf, .argv = bj->in.argv.v,
+                                  .stdio = { b->devnull, -1, -1 }, .sinks = { -1, -1 },
+                                  .capture = true, .on_output = on_output, .user = bj };
+        int r;
+
+        bj->attempt++;
+        if (b->o->results_dir && (r = open_results(b, bj, err)) < 0)
+                return r;
+        if (bj->stdin_fd >= 0) {
+                (void)lseek(bj->stdin_fd, 0, SEEK_SET);
+                job.stdio[0] = bj->stdin_fd;
+        }
+        return engine_start(b->e, &job, err);
+}
+
+static void tag_of(struct bjob *bj)
+{
+        size_t n = 0;
+
+        bj->tag[0] = '\0';
+        for (size_t i = 0; i < bj->in.args.n && n + 2 < sizeof(bj->tag); i++)
+                n += (size_t)snprintf(bj->tag + n, sizeof(bj->tag) - n, "%s%s", i ? " " : "",
+                                      bj->in.args.v[i]);
+}
+
+/* JSONL stdin data goes in through a memfd (no pipe to keep fed). */
+static int stdin_memfd(struct bjob *bj, rf_error *err)
+{
+        bj->stdin_fd = memfd_create("ringfence-stdin", MFD_CLOEXEC);
+        if (bj->stdin_fd < 0 ||
+            output_write_all(bj->stdin_fd, bj->in.stdin_data, bj->in.stdin_len) < 0)
+                return rf_error_set(err, -errno, "job %llu: stdin: %s",
+                                    (unsigned long long)bj->in.seq, strerror(errno));
+        return 0;
+}
+
+/* Read the next input and start it, skip it, or print it (--dry-run). Returns 1 when a slot was
+ * used or an input consumed, 0 at the end of the input, or -errno. */
+static int next_job(struct batch *b, rf_error *err)
+{
+        struct bjob *bj = xcalloc(1, sizeof(*bj));
+        int r;
+
+        bj->b = b;
+        bj->files[0] = bj->files[1] = bj->files[2] = bj->stdin_fd = -1;
+        outbuf_init(&bj->out[0]);
+        outbuf_init(&bj->out[1]);
+        r = batch_source_next(b->src, &bj->in, err);
+        if (r <= 0) {
+                job_free(bj);
+                b->eof = true;
+                return r;
+        }
+        if (bj->in.error) {
+                skip(b, bj);
+                return 1;
+        }
+        if (b->done && batch_done_has(b->done, bj->in.seq, b->o->resume_failed)) {
+                b->sum.resumed++;
+                job_free(bj);
+                return 1;
+        }
+        bj->cmdline = join_argv(bj->in.argv.v);
+        if (b->o->dry_run) {
+                (void)output_write_all(b->fds[0], bj->cmdline, strlen(bj->cmdline));
+                (void)output_write_all(b->fds[0], "\n", 1);
+                job_free(bj);
+                return 1;
+        }
+        tag_of(bj);
+        if (bj->in.stdin_data && (r = stdin_memfd(bj, err)) < 0) {
+                job_free(bj);
+                return r;
+        }
+        if (b->o->keep_order) {
+                if (b->order_tail)
+                        b->order_tail->order_next = bj;
+                else
+                        b->order_head = bj;
+                b->order_tail = bj;
+        }
+        return start(b, bj, err) < 0 ? -EIO : 1;
+}
+
+int batch_drive(struct batch *b, rf_error *err)
+{
+        int r = 0;
+
+        b->start_us = now_us();
+        for (;;) {
+                while (b->retry_head && !b->stop_starting &&
+                       engine_running(b->e) < b->jobs) {
+                        struct bjob *bj = b->retry_head;
+                        b->retry_head = bj->retry_next;
+                        if ((r = start(b, bj, err)) < 0)
+                                goto out;
+                }
+                while (!b->eof && !b->stop_starting && engine_running(b->e) < b->jobs)
+                        if ((r = next_job(b, err)) < 0)
+                                goto out;
+                if (engine_running(b->e) == 0 && (b->eof || b->stop_starting) &&
+                    (!b->retry_head || b->stop_starting))
+                        break;
+                if ((r = engine_wait(b->e, -1)) < 0)
+                        goto out;
+                r = 0;
+        }
+out:
+        /* Whatever still waits (an error above, or retries cut short) is not lost silently. */
+        engine_signal_all(b->e, SIGKILL);
+        while (engine_running(b->e) > 0 && engine_wait(b->e, 1000) >= 0)
+                ;
+        while (b->retry_head) {
+                /* A retry that will not run now: its last attempt is its record. */
+                struct bjob *bj = b->retry_head;
+                b->retry_head = bj->retry_next;
+                count(b, &bj->last);
+                put_record(b, bj, &bj->last);
+                bj->finished = true;
+                if (!b->o->keep_order)
+                        emit(b, bj);
+        }
+        if (b->o->keep_order)
+                emit_in_order(b);
+        progress(b, true);
+        b->sum.wall_us = now_us() - b->start_us;
+        if (r == 0 && b->write_failed) {
+                *err = b->write_error;
+                r = err->code;
+        }
+        return r;
+}
+
+int batch_engine_new(struct batch *b, int signal_fd, rf_error *err)
+{
+        return engine_new(on_done, on_signal, signal_fd, b, &b->e, err);
+}

@@ -1,0 +1,734 @@
+/* SPDX-License-Identifier: MIT */
+/* Units for the record writers (--json, --joblog) and resume: every status in both formats, the
+ * joblog exactly as GNU parallel writes it, appending, full disks (RLIMIT_FSIZE and a 64K tmpfs)
+ * leaving whole records only, torn last lines cut on load, --resume-failed, a million records. */
+#include "config.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/base.h"
+#include "batch/batch.h"
+
+static char dir[64];
+static char json_path[128], joblog_path[128];
+
+static void setup(void)
+{
+        strcpy(dir, "/tmp/rf-results-XXXXXX");
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        snprintf(json_path, sizeof(json_path), "%s/r.jsonl", dir);
+        snprintf(joblog_path, sizeof(joblog_path), "%s/r.joblog", dir);
+}
+
+static void teardown(void)
+{
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        char p[512];
+
+        while (d && (e = readdir(d)))
+                if (e->d_name[0] != '.') {
+                        snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+                        (void)unlink(p);
+                }
+        if (d)
+                closedir(d);
+        (void)rmdir(dir);
+}
+
+/* The whole file; *len its size. */
+static char *slurp(const char *path, size_t *len)
+{
+        FILE *f = fopen(path, "rb");
+        char *buf;
+        long n;
+
+        ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+        fseek(f, 0, SEEK_END);
+        n = ftell(f);
+        rewind(f);
+        buf = xmalloc((size_t)n + 1);
+        ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+        buf[n] = '\0';
+        fclose(f);
+        *len = (size_t)n;
+        return buf;
+}
+
+static void append_text(const char *path, const char *text)
+{
+        FILE *f = fopen(path, "ab");
+        ck_assert_ptr_nonnull(f);
+        fputs(text, f);
+        fclose(f);
+}
+
+/* One result of each kind the writers must map, with seq numbers 1..N. */
+static const struct sample {
+        rf_status status;
+        int32_t exit_status, exit_code, signal;
+        const char *limit;
+        const char *joblog; /* the expected joblog line */
+} samples[] = {
+        { RF_STATUS_OK, 0, 0, 0, "", "1\t:\t1700000000.123\t     1.234\t3\t7\t0\t0\techo hi\n" },
+        { RF_STATUS_FAILED, 3, 3, 0, "", "2\t:\t1700000000.123\t     1.234\t3\t7\t3\t0\techo hi\n" },
+        { RF_STATUS_SIGNALED, 139, -1, 11, "",
+          "3\t:\t1700000000.123\t     1.234\t3\t7\t0\t11\techo hi\n" },
+        { RF_STATUS_TIMEOUT, 124, -1, 15, "time",
+          "4\t:\t1700000000.123\t     1.234\t3\t7\t-1\t15\techo hi\n" },
+        { RF_STATUS_SPAWN_ERROR, 127, -1, 0, "",
+          "5\t:\t1700000000.123\t     1.234\t3\t7\t127\t0\techo hi\n" },
+        { RF_STATUS_SKIPPED, 0, -1, 0, "", "6\t:\t1700000000.123\t     1.234\t3\t7\t-2\t0\techo hi\n" },
+        { RF_STATUS_FAILED, 137, -1, 9, "memory",
+          "7\t:\t1700000000.123\t     1.234\t3\t7\t-1\t9\techo hi\n" },
+        { RF_STATUS_VIOLATION, 159, -1, 31, "",
+          "8\t:\t1700000000.123\t     1.234\t3\t7\t-1\t31\techo hi\n" },
+        { RF_STATUS_VIOLATION, 0, 0, 0, "", "9\t:\t1700000000.123\t     1.234\t3\t7\t-1\t0\techo hi\n" },
+};
+
+static char *const echo_argv[] = { "echo", "hi", NULL };
+
+static rf_result sample_result(const struct sample *s)
+{
+        rf_result r = { 0 };
+
+        r.status = s->status;
+        r.exit_status = s->exit_status;
+        r.exit_code = s->exit_code;
+        r.signal = s->signal;
+        snprintf(r.limit, sizeof(r.limit), "%s", s->limit);
+        if (s->status == RF_STATUS_SPAWN_ERROR)
+                snprintf(r.error, sizeof(r.error), "echo: not found");
+        r.start_unix_us = 1700000000123999;
+        r.wall_us = 1234999;
+        r.stdout_bytes = 5;
+        r.stderr_bytes = 2;
+        return r;
+}
+
+static int put(struct batch_writers *w, uint64_t seq, uint32_t attempt, const rf_result *res,
+               rf_error *err)
+{
+        struct batch_record rec = { .seq = seq, .attempt = attempt, .argv = echo_argv, .res = res,
+                                    .command_line = "echo hi", .send_bytes = 3 };
+        return batch_writers_put(w, &rec, err);
+}
+
+/* Write every sample to the files that are given. */
+static void write_samples(const char *json, const char *joblog, bool append)
+{
+        struct batch_writers *w = NULL;
+        rf_error err = { 0 };
+
+        ck_assert_int_eq(batch_writers_open(json, joblog, append, &w, &err), 0);
+        for (size_t i = 0; i < ARRAY_SIZE(samples); i++) {
+                rf_result r = sample_result(&samples[i]);
+                ck_assert_int_eq(put(w, i + 1, 1, &r, &err), 0);
+        }
+        ck_assert_int_eq(batch_writers_close(w, &err), 0);
+}
+
+/* Whether every line of buf[0..len) ends in a newline and is a JSON object; the count. */
+static size_t count_json_lines(const char *buf, size_t len)
+{
+        size_t n = 0;
+
+        ck_assert_msg(len == 0 || buf[len - 1] == '\n', "file does not end at a record boundary");
+        for (const char *p = buf, *nl; p < buf + len; p = nl + 1, n++) {
+                json_error_t e;
+                json_t *v;
+                nl = memchr(p, '\n', (size_t)(buf + len - p));
+                v = json_loadb(p, (size_t)(nl - p), 0, &e);
+                ck_assert_msg(json_is_object(v), "line %zu: %s", n + 1, e.text);
+                ck_assert_int_eq(json_integer_value(json_object_get(v, "job")), (json_int_t)n + 1);
+                json_decref(v);
+        }
+        return n;
+}
+
+START_TEST(json_records)
+{
+        size_t len, i = 0;
+        _cleanup_free_ char *buf = NULL;
+
+        write_samples(json_path, NULL, false);
+        buf = slurp(json_path, &len);
+        ck_assert_uint_eq(count_json_lines(buf, len), ARRAY_SIZE(samples));
+        for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"), i++) {
+                const struct sample *s = &samples[i];
+                json_error_t e;
+                json_t *v = json_loads(line, 0, &e), *code, *sig;
+
+                ck_assert_ptr_nonnull(v);
+                ck_assert_int_eq(json_integer_value(json_object_get(v, "job")), i + 1);
+                ck_assert_int_eq(json_integer_value(json_object_get(v, "attempt")), 1);
+                ck_assert_str_eq(json_string_value(json_object_get(v, "status")),
+                                 rf_status_name(s->status));
+                ck_assert_int_eq(json_integer_value(json_object_get(v, "exit_status")),
+                                 s->exit_status);
+                code = json_object_get(v, "exit_code");
+                sig = json_object_get(v, "signal");
+                if (s->exit_code < 0)
+                        ck_assert(json_is_null(code));
+                else
+                        ck_assert_int_eq(json_integer_value(code), s->exit_code);
+                if (s->signal)
+                        ck_assert_int_eq(json_integer_value(sig), s->signal);
+                else
+                        ck_assert(json_is_null(sig));
+                ck_assert_str_eq(json_string_value(json_array_get(json_object_get(v, "argv"), 1)),
+                                 "hi");
+                json_decref(v);
+        }
+        ck_assert_uint_eq(i, ARRAY_SIZE(samples));
+}
+END_TEST
+
+/* The joblog's lines compared exactly, and field by field split on tabs. */
+START_TEST(joblog_records)
+{
+        static const char header[] =
+                "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n";
+        _cleanup_free_ char *buf = NULL;
+        size_t len, at;
+
+        write_samples(NULL, joblog_path, false);
+        buf = slurp(joblog_path, &len);
+        ck_assert_uint_ge(len, strlen(header));
+        ck_assert_int_eq(memcmp(buf, header, strlen(header)), 0);
+        at = strlen(header);
+        for (size_t i = 0; i < ARRAY_SIZE(samples); i++) {
+                const char *want = samples[i].joblog;
+                char *line = buf + at, *f[10];
+                size_t n = 0;
+
+                ck_assert_msg(strncmp(line, want, strlen(want)) == 0, "line %zu: '%.*s', want '%s'",
+                              i + 2, (int)strcspn(line, "\n"), line, want);
+                at += strlen(want);
+                buf[at - 1] = '\0';
+                for (char *p = line; p; p = strchr(p, '\t') ? strchr(p, '\t') + 1 : NULL)
+                        f[n++] = p;
+                ck_assert_uint_eq(n, 9);
+                ck_assert_int_eq(strtoll(f[0], NULL, 10), i + 1);
+                ck_assert_int_eq(strncmp(f[1], ":\t", 2), 0);
+                ck_assert_int_eq(strncmp(f[3], "     1.234\t", 11), 0);
+        }
+        ck_assert_uint_eq(at, len);
+}
+END_TEST
+
+/* Newlines in the command become NUL bytes, as parallel writes them; tabs stay (last column). */
+START_TEST(joblog_command_one_line)
+{
+        static char *const argv[] = { "sh", "-c", "printf 'a\tb'\necho", NULL };
+        static const char want[] = "1\t:\t0.000\t     0.000\t0\t0\t0\t0\tsh -c printf 'a\tb'\0echo\n";
+        struct batch_writers *w = NULL;
+        rf_result r = { .status = RF_STATUS_OK };
+        struct batch_record rec = { .seq = 1, .attempt = 1, .argv = argv, .res = &r };
+        _cleanup_free_ char *buf = NULL;
+        size_t len, hl = strlen("Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\t"
+                                "Signal\tCommand\n");
+        struct batch_done_set *d = NULL;
+
+        ck_assert_int_eq(batch_writers_open(NULL, joblog_path, false, &w, NULL), 0);
+        ck_assert_int_eq(batch_writers_put(w, &rec, NULL), 0);
+        ck_assert_int_eq(batch_writers_close(w, NULL), 0);
+        buf = slurp(joblog_path, &len);
+        ck_assert_uint_eq(len, hl + sizeof(want) - 1);
+        ck_assert_int_eq(memcmp(buf + hl, want, sizeof(want) - 1), 0);
+        ck_assert_int_eq(batch_done_load(NULL, joblog_path, &d, NULL), 0);
+        ck_assert(batch_done_has(d, 1, true));
+        batch_done_free(d);
+}
+END_TEST
+
+START_TEST(append_keeps_one_header)
+{
+        _cleanup_free_ char *buf = NULL, *json = NULL;
+        size_t len, n = 0;
+
+        write_samples(json_path, joblog_path, false);
+        write_samples(json_path, joblog_path, true);
+        buf = slurp(joblog_path, &len);
+        for (char *p = buf; (p = strstr(p, "Seq\tHost")); p++)
+                n++;
+        ck_assert_uint_eq(n, 1);
+        n = 0;
+        for (char *p = buf; (p = strchr(p, '\n')); p++)
+                n++;
+        ck_assert_uint_eq(n, 1 + 2 * ARRAY_SIZE(samples));
+        json = slurp(json_path, &len);
+        n = 0;
+        for (char *p = json; (p = strchr(p, '\n')); p++)
+                n++;
+        ck_assert_uint_eq(n, 2 * ARRAY_SIZE(samples));
+        /* Without append, a new run starts both files afresh. */
+        free(buf);
+        write_samples(json_path, joblog_path, false);
+        buf = slurp(joblog_path, &len);
+        ck_assert_int_eq(strncmp(buf, "Seq\t", 4), 0);
+        ck_assert_ptr_null(strstr(buf + 1, "Seq\t"));
+        n = 0;
+        for (char *p = buf; (p = strchr(p, '\n')); p++)
+                n++;
+        ck_assert_uint_eq(n, 1 + ARRAY_SIZE(samples));
+}
+END_TEST
+
+/* Put records until a write fails; returns how many went out, *ret_r the failure. */
+static size_t fill(struct batch_writers *w, int *ret_r, rf_error *err)
+{
+        rf_result r = sample_result(&samples[0]);
+        size_t n = 0;
+        int ret = 0;
+
+        while (n < 100000 && (ret = put(w, n + 1, 1, &r, err)) == 0)
+                n++;
+        *ret_r = ret;
+        return n;
+}
+
+/* The records that went out are whole and valid, and resume sees exactly them. */
+static void check_after_full(const char *json, size_t n_ok)
+{
+        struct batch_done_set *d = NULL;
+        _cleanup_free_ char *buf = NULL;
+        size_t len;
+
+        buf = slurp(json, &len);
+        ck_assert_uint_eq(count_json_lines(buf, len), n_ok);
+        ck_assert_int_eq(batch_done_load(json, NULL, &d, NULL), 0);
+        ck_assert(batch_done_has(d, n_ok, false));
+        ck_assert(!batch_done_has(d, n_ok + 1, false));
+        batch_done_free(d);
+}
+
+START_TEST(file_too_large_cuts_back)
+{
+        struct rlimit old, lim;
+        struct sigaction ign = { .sa_handler = SIG_IGN }, old_sa;
+        struct batch_writers *w = NULL;
+        rf_error err = { 0 };
+        char want[300];
+        size_t n;
+        int r;
+
+        ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+        lim = old;
+        lim.rlim_cur = 5000;
+        ck_assert_int_eq(sigaction(SIGXFSZ, &ign, &old_sa), 0);
+        ck_assert_int_eq(batch_writers_open(json_path, NULL, false, &w, &err), 0);
+        ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+        n = fill(w, &r, &err);
+        ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+        ck_assert_int_eq(r, -EFBIG);
+        snprintf(want, sizeof(want), "--json %s: File too large", json_path);
+        ck_assert_str_eq(err.msg, want);
+        ck_assert_int_eq(err.code, -EFBIG);
+        ck_assert_uint_gt(n, 0);
+        ck_assert_int_eq(batch_writers_close(w, NULL), 0);
+        check_after_full(json_path, n);
+        ck_assert_int_eq(sigaction(SIGXFSZ, &old_sa, NULL), 0);
+}
+END_TEST
+
+/* When the joblog cannot take a record, the JSON line written just before is taken back. */
+START_TEST(joblog_failure_takes_back_json)
+{
+        struct rlimit old, lim;
+        struct sigaction ign = { .sa_handler = SIG_IGN }, old_sa;
+        struct batch_writers *w = NULL;
+        rf_result res = sample_result(&samples[0]);
+        rf_error err = { 0 };
+        struct stat st;
+        size_t joblog_len;
+        char want[300];
+
+        write_samples(json_path, joblog_path, false);
+        ck_assert_int_eq(stat(joblog_path, &st), 0);
+        joblog_len = (size_t)st.st_size;
+        ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+        lim = old;
+        lim.rlim_cur = joblog_len + 20; /* room for part of a joblog line; the JSON file is new */
+        ck_assert_int_eq(sigaction(SIGXFSZ, &ign, &old_sa), 0);
+        ck_assert_int_eq(unlink(json_path), 0);
+        ck_assert_int_eq(batch_writers_open(json_path, joblog_path, true, &w, &err), 0);
+        ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+        ck_assert_int_eq(put(w, 10, 1, &res, &err), -EFBIG);
+        ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+        snprintf(want, sizeof(want), "--joblog %s: File too large", joblog_path);
+        ck_assert_str_eq(err.msg, want);
+        ck_assert_int_eq(batch_writers_close(w, NULL), 0);
+        ck_assert_int_eq(stat(json_path, &st), 0);
+        ck_assert_int_eq(st.st_size, 0);
+        ck_assert_int_eq(stat(joblog_path, &st), 0);
+        ck_assert_uint_eq((size_t)st.st_size, joblog_len);
+        ck_assert_int_eq(sigaction(SIGXFSZ, &old_sa, NULL), 0);
+}
+END_TEST
+
+/* A real full disk: a 64K tmpfs, mounted in a private mount namespace of a forked child so the
+ * host's mounts are never touched. */
+START_TEST(no_space_cuts_back)
+{
+        struct batch_writers *w = NULL;
+        rf_error err = { 0 };
+        char want[300];
+        pid_t pid;
+        size_t n;
+        int r;
+
+        pid = check_fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid > 0)
+                check_waitpid_and_exit(pid);
+        if (unshare(CLONE_NEWNS) < 0) {
+                printf("# no_space_cuts_back: unshare(CLONE_NEWNS): %s; only the RLIMIT_FSIZE "
+                       "case ran\n", strerror(errno));
+                return;
+        }
+        ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+        ck_assert_int_eq(mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k"), 0);
+        ck_assert_int_eq(batch_writers_open(json_path, NULL, false, &w, &err), 0);
+        n = fill(w, &r, &err);
+        ck_assert_int_eq(r, -ENOSPC);
+        snprintf(want, sizeof(want), "--json %s: No space left on device", json_path);
+        ck_assert_str_eq(err.msg, want);
+        ck_assert_uint_gt(n, 10);
+        ck_assert_int_eq(batch_writers_close(w, NULL), 0);
+        check_after_full(json_path, n);
+        ck_assert_int_eq(umount(dir), 0);
+}
+END_TEST
+
+/* The host died in the middle of a write: the torn line is not a record, loading cuts it off,
+ * and appending then makes a file that is valid throughout. */
+START_TEST(torn_json_line)
+{
+        struct batch_done_set *d = NULL;
+        struct batch_writers *w = NULL;
+        rf_result res = sample_result(&samples[0]);
+        _cleanup_free_ char *buf = NULL;
+        struct stat st;
+        off_t whole;
+        size_t len;
+
+        write_samples(json_path, NULL, false);
+        ck_assert_int_eq(stat(json_path, &st), 0);
+        whole = st.st_size;
+        append_text(json_path, "{\"job\":10,\"attempt\":1,\"status\":\"ok\"");
+        ck_assert_int_eq(batch_done_load(json_path, NULL, &d, NULL), 0);
+        ck_assert(batch_done_has(d, ARRAY_SIZE(samples), false));
+        ck_assert(!batch_done_has(d, 10, false));
+        batch_done_free(d);
+        ck_assert_int_eq(stat(json_path, &st), 0);
+        ck_assert_int_eq(st.st_size, whole);
+
+        /* A last line that ends in a newline but is no record is torn too. */
+        append_text(json_path, "{\"job\":10,\"att\n");
+        ck_assert_int_eq(batch_done_load(json_path, NULL, &d, NULL), 0);
+        batch_done_free(d);
+        ck_assert_int_eq(stat(json_path, &st), 0);
+        ck_assert_int_eq(st.st_size, whole);
+
+        ck_assert_int_eq(batch_writers_open(json_path, NULL, true, &w, NULL), 0);
+        ck_assert_int_eq(put(w, ARRAY_SIZE(samples) + 1, 1, &res, NULL), 0);
+        ck_assert_int_eq(batch_writers_close(w, NULL), 0);
+        buf = slurp(json_path, &len);
+        ck_assert_uint_eq(count_json_lines(buf, len), ARRAY_SIZE(samples) + 1);
+}
+END_TEST
+
+/* Appending without loading first also starts on a fresh line. */
+START_TEST(torn_tail_cut_on_append)
+{
+        struct batch_writers *w = NULL;
+        rf_result res = sample_result(&samples[0]);
+        _cleanup_free_ char *buf = NULL;
+        size_t len;
+
+        write_samples(json_path, NULL, false);
+        append_text(json_path, "{\"job\":10,\"attem");
+        ck_assert_int_eq(batch_writers_open(json_path, NULL, true, &w, NULL), 0);
+        ck_assert_int_eq(put(w, ARRAY_SIZE(samples) + 1, 1, &res, NULL), 0);
+        ck_assert_int_eq(batch_writers_close(w, NULL), 0);
+        buf = slurp(json_path, &len);
+        ck_assert_uint_eq(count_json_lines(buf, len), ARRAY_SIZE(samples) + 1);
+}
+END_TEST
+
+START_TEST(torn_joblog_line)
+{
+        struct batch_done_set *d = NULL;
+        struct batch_writers *w = NULL;
+        rf_result res = sample_result(&samples[0]);
+        _cleanup_free_ char *buf = NULL;
+        struct stat st;
+        off_t whole;
+        size_t len;
+
+        write_samples(NULL, joblog_path, false);
+        ck_assert_int_eq(stat(joblog_path, &st), 0);
+        whole = st.st_size;
+        append_text(joblog_path, "10\t:\t1700000000.123\t   ");
+        ck_assert_int_eq(batch_done_load(NULL, joblog_path, &d, NULL), 0);
+        ck_assert(batch_done_has(d, 1, true));
+        ck_assert(!batch_done_has(d, 10, false));
+        batch_done_free(d);
+        ck_assert_int_eq(stat(joblog_path, &st), 0);
+        ck_assert_int_eq(st.st_size, whole);
+        ck_assert_int_eq(batch_writers_open(NULL, joblog_path, true, &w, NULL), 0);
+        ck_assert_int_eq(put(w, 10, 1, &res, NULL), 0);
+        ck_assert_int_eq(batch_writers_close(w, NULL), 0);
+        buf = slurp(joblog_path, &len);
+        ck_assert_ptr_nonnull(strstr(buf, "\n10\t:\t1700000000.123\t     1.234\t3\t7\t0\t0\techo hi\n"));
+        ck_assert_int_eq(batch_done_load(NULL, joblog_path, &d, NULL), 0);
+        ck_assert(batch_done_has(d, 10, true));
+        batch_done_free(d);
+
+        /* A joblog cut back to a torn header is empty, and gets its header again. */
+        ck_assert_int_eq(truncate(joblog_path, 0), 0);
+        append_text(joblog_path, "Seq\tHo");
+        ck_assert_int_eq(batch_done_load(NULL, joblog_path, &d, NULL), 0);
+        ck_assert(!batch_done_has(d, 1, false));
+        batch_done_free(d);
+        write_samples(NULL, joblog_path, true);
+        free(buf);
+        buf = slurp(joblog_path, &len);
+        ck_assert_int_eq(strncmp(buf, "Seq\tHost\tStarttime\t", 19), 0);
+}
+END_TEST
+
+/* A bad line before the last is an error that names file and line; nothing is cut. */
+START_TEST(bad_middle_line)
+{
+        struct batch_done_set *d = NULL;
+        rf_error err = { 0 };
+        char want[512];
+        struct stat st;
+        off_t size;
+
+        write_samples(json_path, joblog_path, false);
+        append_text(json_path, "garbage\n");
+        append_text(json_path, "{\"job\":20,\"attempt\":1,\"status\":\"ok\"}\n");
+        ck_assert_int_eq(stat(json_path, &st), 0);
+        size = st.st_size;
+        ck_assert_int_eq(batch_done_load(json_path, NULL, &d, &err), -EINVAL);
+        snprintf(want, sizeof(want),
+                 "--json %s:%zu: '[' or '{' expected near 'garbage', expected one result record a "
+                 "line (a JSON object with \"job\", \"attempt\" and \"status\")",
+                 json_path, ARRAY_SIZE(samples) + 1);
+        ck_assert_str_eq(err.msg, want);
+        ck_assert_int_eq(stat(json_path, &st), 0);
+        ck_assert_int_eq(st.st_size, size);
+
+        append_text(joblog_path, "11\t:\tx\t1\t0\t0\t0\t0\techo\n");
+        append_text(joblog_path, "12\t:\t1\t1\t0\t0\t0\t0\techo\n");
+        ck_assert_int_eq(batch_done_load(NULL, joblog_path, &d, &err), -EINVAL);
+        snprintf(want, sizeof(want),
+                 "--joblog %s:%zu: not a joblog record, expected the header line and then one "
+                 "job a line: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command, "
+                 "separated by tabs", joblog_path, ARRAY_SIZE(samples) + 2);
+        ck_assert_str_eq(err.msg, want);
+
+        /* A JSON record without its status is no record either. */
+        write_samples(json_path, NULL, false);
+        append_text(json_path, "{\"job\":20,\"attempt\":1}\n{\"job\":21,\"attempt\":1,\"status\":\"ok\"}\n");
+        ck_assert_int_eq(batch_done_load(json_path, NULL, &d, &err), -EINVAL);
+        snprintf(want, sizeof(want),
+                 "--json %s:%zu: no status (\"status\": a string), expected one result record "
+                 "a line (a JSON object with \"job\", \"attempt\" and \"status\")",
+                 json_path, ARRAY_SIZE(samples) + 1);
+        ck_assert_str_eq(err.msg, want);
+}
+END_TEST
+
+/* --resume: every job with a record is done; --resume-failed: only those with a success. */
+static void check_resume_set(const struct batch_done_set *d)
+{
+        static const bool failed[] = { false, true, true, true, true, true, true, true, true };
+
+        ck_assert_uint_eq(ARRAY_SIZE(failed), ARRAY_SIZE(samples));
+        for (size_t i = 0; i < ARRAY_SIZE(samples); i++) {
+                ck_assert_msg(batch_done_has(d, i + 1, false), "job %zu not done", i + 1);
+                ck_assert_msg(batch_done_has(d, i + 1, true) == !failed[i], "job %zu", i + 1);
+        }
+        /* Job 20 failed, then succeeded on a later attempt; job 30 failed twice; job 25 has a
+         * success, so a later failure (a rerun by hand) does not make it run again. */
+        ck_assert(batch_done_has(d, 20, true));
+        ck_assert(batch_done_has(d, 25, true));
+        ck_assert(batch_done_has(d, 30, false));
+        ck_assert(!batch_done_has(d, 30, true));
+        ck_assert(!batch_done_has(d, 0, false));
+        ck_assert(!batch_done_has(d, ARRAY_SIZE(samples) + 1, false));
+        ck_assert(!batch_done_has(d, UINT64_MAX, false));
+}
+
+static void write_retries(void)
+{
+        rf_result fail = sample_result(&samples[1]), ok = sample_result(&samples[0]);
+        struct batch_writers *w = NULL;
+
+        ck_assert_int_eq(batch_writers_open(json_path, joblog_path, true, &w, NULL), 0);
+        ck_assert_int_eq(put(w, 20, 1, &fail, NULL), 0);
+        ck_assert_int_eq(put(w, 30, 1, &fail, NULL), 0);
+        ck_assert_int_eq(put(w, 20, 2, &ok, NULL), 0);
+        ck_assert_int_eq(put(w, 30, 2, &fail, NULL), 0);
+        ck_assert_int_eq(put(w, 25, 1, &ok, NULL), 0);
+        ck_assert_int_eq(put(w, 25, 2, &fail, NULL), 0);
+        ck_assert_int_eq(batch_writers_close(w, NULL), 0);
+}
+
+START_TEST(resume_sets)
+{
+        struct batch_done_set *d = NULL;
+
+        write_samples(json_path, joblog_path, false);
+        write_retries();
+        ck_assert_int_eq(batch_done_load(json_path, NULL, &d, NULL), 0);
+        check_resume_set(d);
+        batch_done_free(d);
+        ck_assert_int_eq(batch_done_load(NULL, joblog_path, &d, NULL), 0);
+        check_resume_set(d);
+        batch_done_free(d);
+
+        /* Both given: the JSON lines decide, the joblog is still checked. */
+        append_text(json_path, "{\"job\":40,\"attempt\":1,\"status\":\"ok\"}\n");
+        ck_assert_int_eq(batch_done_load(json_path, joblog_path, &d, NULL), 0);
+        ck_assert(batch_done_has(d, 40, true));
+        batch_done_free(d);
+        append_text(joblog_path, "bad\nbad\n");
+        ck_assert_int_eq(batch_done_load(json_path, joblog_path, &d, NULL), -EINVAL);
+
+        /* Missing files: nothing is done yet. */
+        ck_assert_int_eq(unlink(json_path), 0);
+        ck_assert_int_eq(unlink(joblog_path), 0);
+        ck_assert_int_eq(batch_done_load(json_path, joblog_path, &d, NULL), 0);
+        ck_assert(!batch_done_has(d, 1, false));
+        batch_done_free(d);
+}
+END_TEST
+
+/* Job numbers far apart are kept in a sorted array instead of a bitmap. */
+START_TEST(sparse_job_numbers)
+{
+        static const uint64_t seqs[] = { 1, 1000000000000, 5, 999999999999, 1000000000000,
+                                         2000000000000 };
+        struct batch_done_set *d = NULL;
+        FILE *f = fopen(json_path, "w");
+
+        ck_assert_ptr_nonnull(f);
+        for (size_t i = 0; i < ARRAY_SIZE(seqs); i++)
+                fprintf(f, "{\"job\":%lu,\"attempt\":%zu,\"status\":\"%s\"}\n",
+                        (unsigned long)seqs[i], i + 1, i >= 4 || seqs[i] == 5 ? "failed" : "ok");
+        fclose(f);
+        ck_assert_int_eq(batch_done_load(json_path, NULL, &d, NULL), 0);
+        ck_assert(batch_done_has(d, 1, true));
+        ck_assert(batch_done_has(d, 5, false));
+        ck_assert(!batch_done_has(d, 5, true));
+        ck_assert(batch_done_has(d, 999999999999, true));
+        ck_assert(batch_done_has(d, 1000000000000, true)); /* ok once, failed later */
+        ck_assert(batch_done_has(d, 2000000000000, false));
+        ck_assert(!batch_done_has(d, 2000000000000, true));
+        ck_assert(!batch_done_has(d, 2, false));
+        ck_assert(!batch_done_has(d, 1000000000001, false));
+        batch_done_free(d);
+}
+END_TEST
+
+static double now(void)
+{
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A million records load quickly (printed, not asserted: machines differ). */
+START_TEST(million_records)
+{
+        const uint64_t n = 1000000;
+        struct batch_done_set *d = NULL;
+        FILE *f = fopen(json_path, "w"), *g = fopen(joblog_path, "w");
+        struct stat st;
+        double t;
+
+        ck_assert(f && g);
+        fputs("Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n", g);
+        for (uint64_t i = 1; i <= n; i++) {
+                bool bad = i % 1000 == 0;
+                fprintf(f, "{\"job\":%lu,\"attempt\":1,\"status\":\"%s\"}\n", (unsigned long)i,
+                        bad ? "failed" : "ok");
+                fprintf(g, "%lu\t:\t1700000000.123\t     0.002\t0\t3\t%d\t0\techo %lu\n",
+                        (unsigned long)i, bad, (unsigned long)i);
+        }
+        fclose(f);
+        fclose(g);
+        for (int k = 0; k < 2; k++) {
+                const char *path = k ? joblog_path : json_path;
+                t = now();
+                ck_assert_int_eq(batch_done_load(k ? NULL : json_path, k ? joblog_path : NULL, &d,
+                                                 NULL), 0);
+                t = now() - t;
+                ck_assert_int_eq(stat(path, &st), 0);
+                printf("# %s: %lu records (%.1f MB) loaded in %.3f s\n", k ? "joblog" : "json",
+                       (unsigned long)n, (double)st.st_size / 1e6, t);
+                ck_assert(batch_done_has(d, 1, true));
+                ck_assert(batch_done_has(d, n, false));
+                ck_assert(!batch_done_has(d, n, true));
+                ck_assert(!batch_done_has(d, n + 1, false));
+                batch_done_free(d);
+        }
+}
+END_TEST
+
+int main(void)
+{
+        Suite *s = suite_create("batch_results");
+        TCase *wr = tcase_create("writers"), *full = tcase_create("full"),
+              *rs = tcase_create("resume"), *big = tcase_create("million");
+        SRunner *sr;
+        int failed;
+
+        tcase_add_checked_fixture(wr, setup, teardown);
+        tcase_add_test(wr, json_records);
+        tcase_add_test(wr, joblog_records);
+        tcase_add_test(wr, joblog_command_one_line);
+        tcase_add_test(wr, append_keeps_one_header);
+        tcase_add_checked_fixture(full, setup, teardown);
+        tcase_add_test(full, file_too_large_cuts_back);
+        tcase_add_test(full, joblog_failure_takes_back_json);
+        tcase_add_test(full, no_space_cuts_back);
+        tcase_add_checked_fixture(rs, setup, teardown);
+        tcase_add_test(rs, torn_json_line);
+        tcase_add_test(rs, torn_tail_cut_on_append);
+        tcase_add_test(rs, torn_joblog_line);
+        tcase_add_test(rs, bad_middle_line);
+        tcase_add_test(rs, resume_sets);
+        tcase_add_test(rs, sparse_job_numbers);
+        tcase_add_checked_fixture(big, setup, teardown);
+        tcase_add_test(big, million_records);
+        tcase_set_timeout(big, 300);
+        suite_add_tcase(s, wr);
+        suite_add_tcase(s, full);
+        suite_add_tcase(s, rs);
+        suite_add_tcase(s, big);
+        sr = srunner_create(s);
+        srunner_run_all(sr, CK_ENV);
+        failed = srunner_ntests_failed(sr);
+        srunner_free(sr);
+        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
