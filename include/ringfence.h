@@ -124,6 +124,61 @@ RF_EXPORT int rf_run(const rf_policy *p, char *const argv[], const rf_run_option
 RF_EXPORT int rf_result_to_json(const rf_result *r, uint64_t job, uint32_t attempt,
                                 char *const argv[], char **ret_json);
 
+/* ---- batches ------------------------------------------------------------------------ */
+
+/* Where a batch's jobs come from. */
+enum { RF_BATCH_ARGS, RF_BATCH_LINES, RF_BATCH_JSONL };
+/* --halt: when to stop. */
+enum { RF_HALT_NEVER, RF_HALT_NOW, RF_HALT_SOON };
+
+/* A batch: zero-initialise with rf_batch_options_init, then set what you need. Strings and
+ * vectors are borrowed for the duration of rf_batch_run. */
+typedef struct rf_batch_options {
+        int32_t jobs;            /* in flight at once; 0: as many as the limits allow */
+        int32_t input;           /* RF_BATCH_ARGS, RF_BATCH_LINES or RF_BATCH_JSONL */
+        char **arg_groups[8];    /* ARGS: NULL-terminated groups (::: a b c), cross product */
+        int32_t n_arg_groups;
+        const char *input_path;  /* LINES, JSONL: a file, or NULL for stdin */
+        int32_t nul;             /* LINES: NUL-separated */
+        char **command;          /* the command template (NULL-terminated), or NULL */
+        int32_t keep_order;      /* print each job's output in input order */
+        int32_t line_buffer;     /* pass output line by line as it comes, not grouped */
+        int32_t tag;             /* prefix each output line with the job's input and a tab */
+        const char *results_dir; /* DIR/<seq>/stdout, stderr, record.json */
+        uint32_t retries;        /* run a failed job again, up to this many more times */
+        int32_t halt;            /* RF_HALT_* */
+        int32_t halt_on_success; /* halt counts successes instead of failures */
+        uint32_t halt_count;     /* halt after this many (0: use halt_percent) */
+        uint32_t halt_percent;   /* ... or this percentage of the jobs done so far (0-100) */
+        const char *json_path;   /* one result record per line */
+        const char *joblog_path; /* GNU parallel's joblog */
+        int32_t resume;          /* skip jobs with a record in json_path or joblog_path */
+        int32_t resume_failed;   /* ... but run the failed ones again */
+        int32_t dry_run;         /* print the commands, run nothing */
+        int32_t progress;        /* a progress bar on stderr */
+        int signal_fd;           /* a signalfd: INT/TERM stop the batch (twice: at once) */
+} rf_batch_options;
+
+/* What a batch did. */
+typedef struct rf_batch_summary {
+        uint64_t total, ok, failed, timed_out, violations, skipped, spawn_errors, resumed;
+        uint64_t wall_us;
+        int32_t interrupted;  /* stopped by a signal */
+        int32_t halted;       /* stopped by --halt */
+        int32_t exit_status;  /* 0, the number of failed jobs capped at 100, or 125 */
+} rf_batch_summary;
+
+/* Defaults: jobs = the number of cores, input from stdin lines, no signal fd. */
+RF_EXPORT void rf_batch_options_init(rf_batch_options *o);
+
+/* Run a batch: every job in its own sandbox under p, output grouped per job on our stdout and
+ * stderr (or as o says), one record per job. Returns 0 when the batch ran (*ret says how it
+ * went), or a negative errno when it could not (err says why: bad input file, results file not
+ * writable, no io_uring...); a batch that stops on a write error returns -errno too, after every
+ * record already written. */
+RF_EXPORT int rf_batch_run(const rf_policy *p, const rf_batch_options *o, rf_batch_summary *ret,
+                           rf_error *err);
+
 #ifdef __cplusplus
 }
 #endif

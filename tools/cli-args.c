@@ -9,22 +9,37 @@
 
 #include "cli.h"
 
-static const struct cli_option *find(const struct cli_option *opts, const char *name, size_t len)
+/* Every option of every table, in order. */
+#define FOR_EACH_OPTION(tables, o)                                                                 \
+        for (const struct cli_option *const *t_ = (tables); *t_; t_++)                            \
+                for (const struct cli_option *o = *t_; o->name; o++)
+
+static const struct cli_option *find(const struct cli_option *const *tables, const char *name,
+                                     size_t len)
 {
-        for (const struct cli_option *o = opts; o->name; o++)
+        FOR_EACH_OPTION(tables, o)
                 if (strlen(o->name) == len && !strncmp(o->name, name, len))
                         return o;
         return NULL;
 }
 
-static int unknown(const struct cli_option *opts, const char *arg, rf_error *err)
+static const struct cli_option *find_short(const struct cli_option *const *tables, char c)
+{
+        FOR_EACH_OPTION(tables, o)
+                if (o->short_name == c)
+                        return o;
+        return NULL;
+}
+
+static int unknown(const struct cli_option *const *tables, const char *arg, rf_error *err)
 {
         char list[160] = "";
         size_t n = 0;
 
-        for (const struct cli_option *o = opts; o->name && n + 32 < sizeof(list); o++)
-                n += (size_t)snprintf(list + n, sizeof(list) - n, "%s--%s", n ? ", " : "",
-                                      o->name);
+        FOR_EACH_OPTION(tables, o)
+                if (n + 32 < sizeof(list))
+                        n += (size_t)snprintf(list + n, sizeof(list) - n, "%s--%s", n ? ", " : "",
+                                              o->name);
         err->code = -EINVAL;
         snprintf(err->msg, sizeof(err->msg), "unknown option '%s', expected one of %s, ...", arg,
                  list);
@@ -64,15 +79,21 @@ static int apply(const struct cli_option *o, const char *value, rf_policy *p,
                 else
                         out->verbose = true;
                 return 0;
+        case CLI_CUSTOM:
+                return o->handler(out, value, err);
         }
         return -EINVAL;
 }
 
-int cli_parse(const struct cli_option *opts, int argc, char **argv, int first, rf_policy *p,
-              struct cli_result *out, rf_error *err)
+int cli_parse(const struct cli_option *const *opts, int argc, char **argv, int first,
+              rf_policy *p, struct cli_result *out, rf_error *err)
 {
         out->command_index = -1;
         for (int i = first; i < argc; i++) {
+                if (!strcmp(argv[i], ":::")) {
+                        out->command_index = i;
+                        return 0;
+                }
                 const char *a = argv[i], *name, *value = NULL, *eq;
                 const struct cli_option *o;
                 int r;
@@ -84,14 +105,19 @@ int cli_parse(const struct cli_option *opts, int argc, char **argv, int first, r
                 if (!strcmp(a, "-h"))
                         a = "--help";
                 if (strncmp(a, "--", 2)) {
-                        if (a[0] == '-' && a[1])
+                        if (a[0] != '-' || !a[1]) {
+                                out->command_index = i;
+                                return 0;
+                        }
+                        o = find_short(opts, a[1]);
+                        if (!o)
                                 return unknown(opts, a, err);
-                        out->command_index = i;
-                        return 0;
+                        eq = a[2] ? a + 1 : NULL; /* -j4 as -j 4 */
+                } else {
+                        name = a + 2;
+                        eq = strchr(name, '=');
+                        o = find(opts, name, eq ? (size_t)(eq - name) : strlen(name));
                 }
-                name = a + 2;
-                eq = strchr(name, '=');
-                o = find(opts, name, eq ? (size_t)(eq - name) : strlen(name));
                 if (!o)
                         return unknown(opts, a, err);
                 if (o->arg) {
@@ -116,12 +142,14 @@ int cli_parse(const struct cli_option *opts, int argc, char **argv, int first, r
         return 0;
 }
 
-void cli_print_options(const struct cli_option *opts)
+void cli_print_options(const struct cli_option *const *tables)
 {
-        for (const struct cli_option *o = opts; o->name; o++) {
-                char left[48];
-                snprintf(left, sizeof(left), "--%s%s%s", o->name, o->arg ? " " : "",
+        FOR_EACH_OPTION(tables, o) {
+                char left[64], sh[8] = "    ";
+                if (o->short_name)
+                        snprintf(sh, sizeof(sh), "-%c, ", o->short_name);
+                snprintf(left, sizeof(left), "%s--%s%s%s", sh, o->name, o->arg ? " " : "",
                          o->arg ? o->arg : "");
-                printf("  %-24s %s\n", left, o->help);
+                printf("  %-28s %s\n", left, o->help);
         }
 }

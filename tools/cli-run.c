@@ -14,35 +14,15 @@
 
 #include "cli.h"
 
-static const struct cli_option run_options[] = {
-        { "rw", CLI_SETTING, "fs.rw", NULL, "PATH", "make PATH visible and writable" },
-        { "ro", CLI_SETTING, "fs.ro", NULL, "PATH", "make PATH visible, read-only" },
-        { "hide", CLI_SETTING, "fs.hide", NULL, "PATH", "cover PATH with an empty read-only one" },
-        { "tmpfs", CLI_SETTING, "fs.tmpfs", NULL, "PATH", "a private empty writable PATH" },
-        { "net", CLI_SETTING, "net", NULL, "MODE", "none (default), loopback, or host" },
-        { "as-root", CLI_SETTING, "identity", "root", NULL, "be uid 0, root only inside" },
-        { "env", CLI_SETTING, "env.pass", NULL, "NAME", "pass variable NAME (or PREFIX*) in" },
-        { "setenv", CLI_SETTING, "env.set", NULL, "NAME=VALUE", "set a variable inside" },
-        { "fd", CLI_SETTING, "fd", NULL, "N", "pass file descriptor N in (besides 0, 1, 2)" },
-        { "cwd", CLI_SETTING, "cwd", NULL, "DIR", "working directory inside" },
-        { "hostname", CLI_SETTING, "hostname", NULL, "NAME", "host name inside" },
-        { "timeout", CLI_SETTING, "limit.timeout", NULL, "DURATION", "wall-clock limit (124)" },
-        { "cpu-time", CLI_SETTING, "limit.cpu-time", NULL, "DURATION", "CPU time limit" },
-        { "memory", CLI_SETTING, "limit.memory", NULL, "SIZE", "memory limit" },
-        { "pids", CLI_SETTING, "limit.pids", NULL, "N", "processes and threads limit" },
-        { "files", CLI_SETTING, "limit.files", NULL, "N", "open files per process" },
-        { "file-size", CLI_SETTING, "limit.file-size", NULL, "SIZE", "largest file written" },
-        { "output", CLI_SETTING, "limit.output", NULL, "SIZE",
-          "stdout+stderr bytes passed before the command is stopped" },
-        { "tmp-size", CLI_SETTING, "limit.tmp-size", NULL, "SIZE", "size of the private /tmp" },
-        { "share", CLI_SHARE, NULL, NULL, "NS",
-          "keep the host's namespace NS: user, pid, mount, ipc, uts, net, cgroup" },
-        { "set", CLI_SET, NULL, NULL, "KEY=VALUE", "any policy setting" },
+static const struct cli_option run_only_options[] = {
         { "json", CLI_STRING, NULL, NULL, "FILE", "write the result record to FILE" },
         { "verbose", CLI_FLAG, NULL, NULL, NULL, "say why the command ended, on stderr" },
         { "help", CLI_FLAG, NULL, NULL, NULL, "show this help" },
         { NULL, 0, NULL, NULL, NULL, NULL },
 };
+
+static const struct cli_option *const run_options[] = { cli_sandbox_options, run_only_options,
+                                                        NULL };
 
 static void usage(void)
 {
@@ -94,20 +74,6 @@ static void explain(const rf_result *res, bool verbose)
                         res->violations_total, res->violations[0].syscall);
 }
 
-/* Signals for the job are read from a signalfd and forwarded through its pidfd. */
-static int forward_signals_fd(void)
-{
-        static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
-        sigset_t set;
-
-        sigemptyset(&set);
-        for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-                sigaddset(&set, sigs[i]);
-        if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-                return -1;
-        return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-}
-
 int cli_run(int argc, char **argv)
 {
         rf_error err = { 0 };
@@ -135,7 +101,7 @@ int cli_run(int argc, char **argv)
                 return r < 0 || !cr.help ? 125 : 0;
         }
         rf_run_options_init(&opts);
-        opts.signal_fd = forward_signals_fd();
+        opts.signal_fd = cli_signal_fd();
         opts.count_output = cr.json_path != NULL;
         r = rf_run(p, argv + cr.command_index, &opts, &res, &err);
         if (r < 0 && res.status != RF_STATUS_SPAWN_ERROR)

@@ -13,7 +13,10 @@ enum cli_kind {
         CLI_SHARE,     /* --share NS: namespace.NS=off */
         CLI_STRING,    /* stores the value in *string_out */
         CLI_FLAG,      /* sets *flag_out */
+        CLI_CUSTOM,    /* calls handler with the value (NULL for an option without one) */
 };
+
+struct cli_result;
 
 struct cli_option {
         const char *name;        /* long name without "--" */
@@ -22,6 +25,8 @@ struct cli_option {
         const char *fixed_value; /* CLI_SETTING without argument: the value it sets */
         const char *arg;         /* the argument's name in --help, NULL for none */
         const char *help;
+        char short_name;         /* -x, or 0 */
+        int (*handler)(struct cli_result *out, const char *value, rf_error *err);
 };
 
 /* What parsing found besides policy settings. */
@@ -29,16 +34,23 @@ struct cli_result {
         const char *json_path;
         bool help, verbose;
         int command_index; /* argv index of the command, or -1 */
+        void *ctx;         /* the subcommand's own options, for CLI_CUSTOM handlers */
 };
 
-/* Parse argv[first..] against opts into policy p and out, stopping at "--" or at the first
- * argument that is not an option. Returns 0 or -EINVAL with err saying which flag and what was
+/* Parse argv[first..] against the NULL-terminated list of option tables opts into policy p and
+ * out, stopping at "--", ":::" or the first argument that is not an option. Returns 0 or -EINVAL with err saying which flag and what was
  * expected. */
-int cli_parse(const struct cli_option *opts, int argc, char **argv, int first, rf_policy *p,
-              struct cli_result *out, rf_error *err);
+int cli_parse(const struct cli_option *const *opts, int argc, char **argv, int first,
+              rf_policy *p, struct cli_result *out, rf_error *err);
 
 /* Print the options table as --help text. */
-void cli_print_options(const struct cli_option *opts);
+void cli_print_options(const struct cli_option *const *tables);
 
 /* `ringfence run`. */
 int cli_run(int argc, char **argv);
+/* `ringfence batch`. */
+int cli_batch(int argc, char **argv);
+/* The options that shape a sandbox, shared by run and batch (NULL-terminated by name). */
+extern const struct cli_option cli_sandbox_options[];
+/* A signalfd for INT, TERM, HUP, QUIT, USR1 and USR2, which are blocked; -1 on failure. */
+int cli_signal_fd(void);

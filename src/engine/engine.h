@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ringfence.h"
@@ -18,6 +19,9 @@ struct engine_job {
         int stdio[3];                 /* the job's 0, 1, 2: fds of ours, or -1 for ours */
         int sinks[2];                 /* with capture: where stdout and stderr go (-1: ours) */
         bool capture;                 /* read stdout/stderr through the host (count, cap) */
+        /* with capture: called with what the job wrote on stream 0 (stdout) or 1 (stderr),
+         * within the output cap, instead of writing it to the sinks */
+        void (*on_output)(void *user, int stream, const char *buf, size_t n);
         void *user;                   /* the caller's, passed back */
 };
 

@@ -150,6 +150,12 @@ static void on_output(struct ejob *j, int i, int n)
                 }
         }
         *(i == 0 ? &j->res.stdout_bytes : &j->res.stderr_bytes) += keep;
+        if (j->spec.on_output) {
+                if (keep)
+                        j->spec.on_output(j->spec.user, i, j->buf[i], keep);
+                arm_read(j, i);
+                return;
+        }
         for (size_t off = 0; off < keep;) {
                 ssize_t k = write(j->sinks[i], j->buf[i] + off, keep - off);
                 if (k <= 0)

@@ -18,6 +18,7 @@
 #include "base/cleanup.h"
 #include "base/error.h"
 #include "policy/policy.h"
+#include "policy/prebuilt.h"
 
 /* Both programs are built with stand-ins for SCMP_ACT_NOTIFY and SCMP_ACT_KILL_PROCESS, patched
  * in the exported code: libseccomp probes the running kernel for those two actions and refuses
@@ -230,6 +231,9 @@ int policy_compile(const struct rf_policy *p, struct policy_bpf *ret, rf_error *
         struct policy_bpf b = { 0 };
         int r;
 
+        /* The default as it is: its programs were compiled at build time, by this code. */
+        if (policy_prebuilt_compile(p, ret))
+                return 0;
         r = compile_one(&p->seccomp, true, &b.notify, err);
         if (r >= 0)
                 r = compile_one(&p->seccomp, false, &b.kill, err);

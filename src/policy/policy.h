@@ -106,6 +106,11 @@ struct rf_policy {
         size_t n_fs, cap_fs;
         struct policy_limits limits;
         struct policy_seccomp seccomp;
+        /* seccomp is still exactly the embedded default (set by policy_init_default, cleared by
+         * every change to the rules or the default action): policy_compile may then use the
+         * programs compiled at build time (prebuilt.h). Code that changes seccomp other than
+         * through policy_set or policy_add_syscall_rule must clear it. */
+        bool seccomp_pristine;
 };
 
 /* Fill p with the embedded default policy. Returns 0 or -errno. */
@@ -124,7 +129,9 @@ struct policy_bpf {
         struct sock_fprog kill;
 };
 
-/* Compile p's seccomp rules. The programs are owned by ret; free with policy_bpf_done. */
+/* Compile p's seccomp rules. The programs are owned by ret; free with policy_bpf_done. While
+ * p->seccomp_pristine, they are copies of the default's programs compiled at build time, without
+ * libseccomp (the same bytes as it would make here). */
 int policy_compile(const struct rf_policy *p, struct policy_bpf *ret, rf_error *err);
 void policy_bpf_done(struct policy_bpf *b);
 
@@ -155,7 +162,9 @@ int policy_add_syscall_rule(struct rf_policy *p, const char *name, enum policy_a
                             int errno_val, const struct policy_arg_cond *conds, unsigned n_conds,
                             const char *origin, const char *what, rf_error *err);
 
-/* Fill p's seccomp part with the embedded default rules (default.c). Returns 0 or -errno. */
+/* Fill p's seccomp part with the embedded default rules (default.c), resolving each name with
+ * libseccomp; policy_init_default copies them from the prebuilt default instead where it can.
+ * Returns 0 or -errno. */
 int policy_default_seccomp(struct rf_policy *p, rf_error *err);
 
 /* The name of a policy action as written in policies and result records: "allow", "errno",
@@ -164,3 +173,23 @@ const char *policy_action_name(enum policy_action a);
 
 /* The errno number for name ("EPERM"), or -EINVAL. */
 int policy_errno_from_name(const char *name);
+
+/* What an import of a seccomp profile left out, for `show` and warnings. */
+struct policy_seccomp_import {
+        size_t n_rules;         /* rules added */
+        size_t n_unknown_names; /* names libseccomp does not know (newer kernels), skipped */
+        size_t n_foreign_names; /* names of other architectures' calls, skipped */
+        size_t n_not_applied;   /* entries left out by includes/excludes (caps, arches, kernel) */
+        size_t n_as_default;    /* entries acting as the default action, left out (no-ops) */
+        size_t n_swallowed;     /* conditional rules under an unconditional one, left out */
+        size_t n_errno_capped;  /* errnoRet values above 4094, made 4094 */
+};
+
+/* Replace p's seccomp rules and default action with those of the Docker/moby seccomp profile, OCI
+ * runtime config (its linux.seccomp) or bare OCI seccomp object in the JSON file path, taken as
+ * written. Errors name the file and the JSON path, or FILE:LINE:COLUMN for syntax. ret_info (may
+ * be NULL) gets the counts of what was left out. Returns 0 or -errno; p is untouched on failure. */
+int policy_import_seccomp_json_info(struct rf_policy *p, const char *path,
+                                    struct policy_seccomp_import *ret_info, rf_error *err);
+/* The same, without the counts. */
+int policy_import_seccomp_json(struct rf_policy *p, const char *path, rf_error *err);

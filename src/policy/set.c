@@ -425,6 +425,10 @@ int policy_set(struct rf_policy *p, const char *key, const char *value, const ch
                         s = &settings[i];
                         break;
                 }
+        /* Every seccomp.* key may change the rules or the default action: the programs compiled
+         * at build time no longer stand for p (also when the value turns out wrong). */
+        if (s && !strncmp(s->key, "seccomp.", strlen("seccomp.")))
+                p->seccomp_pristine = false;
         if (!s)
                 r = unknown_key(key, err);
         else if (!value)

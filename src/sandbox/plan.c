@@ -51,6 +51,16 @@ static struct mount_step *add_step(struct sandbox_plan *pl, size_t *cap, enum mo
         return s;
 }
 
+/* Whether an earlier step already makes directory rel. */
+static bool have_mkdir(const struct sandbox_plan *pl, const char *rel)
+{
+        for (size_t i = 0; i < pl->n_steps; i++)
+                if ((pl->steps[i].kind == MSTEP_MKDIR || pl->steps[i].kind == MSTEP_TMPFS) &&
+                    !strcmp(pl->steps[i].dst, rel))
+                        return true;
+        return false;
+}
+
 /* mkdir every parent of rel (and rel itself when dir). rel has no leading slash. */
 static void add_mkdirs(struct sandbox_plan *pl, size_t *cap, const char *rel, bool dir)
 {
@@ -66,7 +76,8 @@ static void add_mkdirs(struct sandbox_plan *pl, size_t *cap, const char *rel, bo
                 if (buf[i] == '\0' && !dir)
                         break;
                 buf[i] = '\0';
-                add_step(pl, cap, MSTEP_MKDIR, NULL, own(pl, buf));
+                if (!have_mkdir(pl, buf))
+                        add_step(pl, cap, MSTEP_MKDIR, NULL, own(pl, buf));
                 if (i < n)
                         buf[i] = '/';
         }
@@ -355,7 +366,9 @@ static int make_limits(struct sandbox_plan *pl, const struct rf_policy *p, rf_er
         int r;
 
         snprintf(name, sizeof(name), "%lu", __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
-        r = cgroup_job_create(&pl->cgroup, l, name, err);
+        /* Only the memory and pids limits need a cgroup; without them peak memory comes from the
+         * command's rusage, and a job costs no cgroup at all. */
+        r = l->memory || l->pids ? cgroup_job_create(&pl->cgroup, l, name, err) : 0;
         if (r < 0)
                 return r;
         paths[0] = pl->cgroup.v2_path;

@@ -6,8 +6,10 @@
 # Usage: tools/bench/spawn-cost.sh [N] [ROUNDS]      (defaults: N=1000 jobs, ROUNDS=5)
 # Environment:
 #   RINGFENCE   the ringfence binary (default: ./build/ringfence, then <repo>/build/ringfence)
+#   RINGFENCE_ALT  a second ringfence binary (say, a patched build) to measure beside the first,
+#               as variant ringfence-alt (default: none)
 #   VARIANTS    which variants to run, space-separated (default: all that are available):
-#               ref xargs bwrap ringfence ringfence-share-net
+#               ref xargs bwrap ringfence ringfence-share-net ringfence-alt
 #   CC          compiler for vfork-ref.c (default: cc)
 set -euo pipefail
 
@@ -26,8 +28,10 @@ if [ -z "${RINGFENCE:-}" ]; then
         if [ -x ./build/ringfence ]; then RINGFENCE=./build/ringfence; else RINGFENCE=$root/build/ringfence; fi
 fi
 case $RINGFENCE in /*) ;; *) RINGFENCE=$PWD/${RINGFENCE#./} ;; esac
+RINGFENCE_ALT=${RINGFENCE_ALT:-}
+case $RINGFENCE_ALT in /* | "") ;; *) RINGFENCE_ALT=$PWD/${RINGFENCE_ALT#./} ;; esac
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rf-bench.XXXXXX")
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/spawn-cost.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 "${CC:-cc}" -std=c17 -O2 -Wall -Wextra -o "$tmp/vfork-ref" "$here/vfork-ref.c"
@@ -66,6 +70,13 @@ for v in ringfence ringfence-share-net; do
                         "$RINGFENCE run --share net -- /bin/true" ;;
         esac
 done
+if [ -n "$RINGFENCE_ALT" ] && wanted ringfence-alt; then
+        if [ -x "$RINGFENCE_ALT" ]; then
+                add ringfence-alt "the same, RINGFENCE_ALT's binary" "$RINGFENCE_ALT run -- /bin/true"
+        else
+                notes+=("ringfence-alt: skipped, $RINGFENCE_ALT is not executable")
+        fi
+fi
 
 # One timed run of variant $1 with $2 jobs; prints elapsed seconds, returns non-zero on failure.
 run_variant() {
@@ -105,9 +116,16 @@ echo "# ringfence spawn cost: $N jobs of /bin/true per variant, $J in flight, $R
 echo "# date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "# machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), kernel $(uname -r)"
 echo "# load:    $(cut -d' ' -f1-3 /proc/loadavg) at start"
+if awk -v n="$(nproc)" '{ exit !($1 > n) }' /proc/loadavg; then
+        echo "# warning: the load average is above the CPU count: other work is running, expect noise"
+fi
 if [[ " ${names[*]} " == *" bwrap "* ]]; then echo "# bwrap:   $(bwrap --version)"; fi
-if [[ " ${names[*]} " == *" ringfence"* ]]; then
-        echo "# ringfence: $RINGFENCE ($(date -u -r "$RINGFENCE" +%Y-%m-%dT%H:%M:%SZ))"
+mtime() { date -u -r "$1" +%Y-%m-%dT%H:%M:%SZ; }
+if [[ " ${names[*]} " == *" ringfence "* || " ${names[*]} " == *" ringfence-share-net "* ]]; then
+        echo "# ringfence: $RINGFENCE (built $(mtime "$RINGFENCE"))"
+fi
+if [[ " ${names[*]} " == *" ringfence-alt "* ]]; then
+        echo "# ringfence-alt: $RINGFENCE_ALT (built $(mtime "$RINGFENCE_ALT"))"
 fi
 for note in "${notes[@]}"; do echo "# note:    $note"; done
 
@@ -126,7 +144,7 @@ for r in $(seq 1 "$ROUNDS"); do
                         "($(tail -n1 "$tmp/err.$i" 2>/dev/null))" >&2
                 echo "$r ${names[$i]} $secs $ok" >>"$tmp/times"
         done
-        echo "# round $r/$ROUNDS done" >&2
+        echo "# round $r/$ROUNDS done, load $(cut -d' ' -f1 /proc/loadavg)" >&2
 done
 
 echo "# load:    $(cut -d' ' -f1-3 /proc/loadavg) at end"
@@ -150,7 +168,7 @@ function minmax(s, want_max,    a, k, i, v) {
                 if (want_max ? a[i] + 0 > v + 0 : a[i] + 0 < v + 0) v = a[i]
         return v
 }
-{ rate[$1, $2] = n / $3; bad[$2] += !$4; rounds[$1] = 1 }
+{ rate[$1, $2] = n / $3; bad[$2] += !$4; rounds[$1] = 1; if ($1 > nr) nr = $1 }
 END {
         nv = split(order, names, " ")
         split(descs, desc, "\n")
@@ -170,5 +188,21 @@ END {
                 printf "| %-19s | %7.0f | %7.0f | %12.3f | %6.3f-%-6.3f | %s%s |\n", v, mr,
                        1e6 / mr, median(ratios[v]), minmax(ratios[v], 0), minmax(ratios[v], 1),
                        desc[i], bad[v] ? " (FAILED JOBS in " bad[v] " rounds)" : ""
+        }
+        # Every round, to judge the noise: ref in jobs/s, the others as ratios to it.
+        printf "\nper round: ref in jobs/s, every other variant as its ratio to ref\n%-6s", "round"
+        for (i = 1; i <= nv; i++) {
+                w[i] = length(names[i]) < 7 ? 7 : length(names[i])
+                printf " %" w[i] "s", names[i]
+        }
+        printf "\n"
+        for (r = 1; r <= nr; r++) {
+                printf "%-6d", r
+                for (i = 1; i <= nv; i++)
+                        if (names[i] == "ref")
+                                printf " %" w[i] ".0f", rate[r, "ref"]
+                        else
+                                printf " %" w[i] ".3f", rate[r, names[i]] / rate[r, "ref"]
+                printf "\n"
         }
 }' "$tmp/times"

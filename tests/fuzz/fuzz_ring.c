@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/* libFuzzer target for the ring's consumer: the input becomes a ring's shared memory, as a
+ * hostile peer could leave it; attach, consume until an error or the ring is empty, then try to
+ * produce. Any crash, out-of-bounds access, error without a sentence or endless loop is a bug.
+ *
+ * Input: byte 0 picks the mode. Even: the input is the memory, byte for byte. Odd: a valid layout
+ * header of capacity 256 << (byte 1 % 6) goes over it, the head is the 8 bytes at 8 and the tail
+ * head + the 16 bits at 16, so that the fuzzer reaches the records sooner. Bit 1 of byte 0 picks
+ * ring_pop_batch over ring_pop.
+ *
+ * Build and run (not part of make check):
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ibuild -Iinclude -Isrc \
+ *         tests/fuzz/fuzz_ring.c src/ring/shm.c src/ring/spsc.c src/ring/wake.c \
+ *         src/base/error.c -o fuzz_ring
+ *   ./fuzz_ring -max_len=9300 -max_total_time=60
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ring/ring.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A ring of 256 << (data[1] % 6) bytes with a valid layout, positions and records from data. */
+static uint8_t *shape(const uint8_t *data, size_t size, size_t *ret_size)
+{
+        uint32_t cap = RING_MIN_CAPACITY << (size > 1 ? data[1] % 6 : 0);
+        size_t n = RING_DATA_OFF + cap, rest = size > RING_DATA_OFF ? size - RING_DATA_OFF : 0;
+        uint8_t *mem = aligned_alloc(64, n);
+        struct ring *r = NULL;
+        uint64_t head = 0, tail;
+        uint16_t delta = 0;
+
+        if (!mem || ring_new(mem, n, 0, &r, NULL) < 0)
+                abort();
+        ring_free(r);
+        memset(mem + RING_DATA_OFF, 0, cap);
+        memcpy(mem + RING_DATA_OFF, data + RING_DATA_OFF, rest < cap ? rest : cap);
+        if (size >= 16)
+                memcpy(&head, data + 8, sizeof(head));
+        if (size >= 18)
+                memcpy(&delta, data + 16, sizeof(delta));
+        tail = head + delta;
+        memcpy(mem + RING_HEAD_OFF, &head, sizeof(head));
+        memcpy(mem + RING_TAIL_OFF, &tail, sizeof(tail));
+        *ret_size = n;
+        return mem;
+}
+
+/* An error must be -EBADMSG (or -EMSGSIZE for our own buffer) with a sentence. */
+static void check_error(int k, const rf_error *err)
+{
+        if (k == -EBADMSG && err->code == k && strncmp(err->msg, "ring: ", 6) == 0)
+                return;
+        fprintf(stderr, "unexpected error %d: %s\n", k, err->msg);
+        abort();
+}
+
+/* Consume everything; the memory cannot change, so there are at most capacity / 16 messages. */
+static void consume(struct ring *r, bool batch)
+{
+        static uint64_t buf[RING_MIN_CAPACITY * 32 / 8];
+        uint32_t limit = ring_capacity(r) / RING_MSG_SIZE + 2;
+        rf_error err = { 0 };
+        int k;
+
+        for (uint32_t n = 0;; n++) {
+                struct ring_msg m;
+                size_t used;
+
+                if (n > limit) {
+                        fprintf(stderr, "more than %u messages out of a static ring\n", limit);
+                        abort();
+                }
+                if (batch)
+                        k = ring_pop_batch(r, buf, sizeof(buf), &used, &err);
+                else
+                        k = ring_pop(r, &m, buf, sizeof(buf), 0, &err);
+                if (k == -EAGAIN || (batch && k == 0))
+                        return;
+                if (k < 0) {
+                        check_error(k, &err);
+                        return;
+                }
+        }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+        struct ring *r = NULL;
+        struct ring_msg m = { .len = 40, .type = 1 };
+        uint8_t payload[40] = { 0 };
+        rf_error err = { 0 };
+        uint8_t *mem;
+        size_t n;
+        int k;
+
+        if (size > 0 && (data[0] & 1)) {
+                mem = shape(data, size, &n);
+        } else {
+                n = size;
+                mem = aligned_alloc(64, (size + 63) / 64 * 64 + 64);
+                if (!mem)
+                        abort();
+                memcpy(mem, data, size);
+        }
+        if (ring_attach(mem, n, 0, &r, &err) < 0) {
+                check_error(-EBADMSG, &err);
+                free(mem);
+                return 0;
+        }
+        consume(r, size > 0 && (data[0] & 2));
+        /* The producer's side reads the head the memory holds: fill the ring until it is full. */
+        for (uint32_t i = 0; i <= ring_capacity(r) / 56 + 1; i++) {
+                k = ring_push(r, &m, payload, 0, &err);
+                if (k == -EAGAIN)
+                        break;
+                if (k < 0) {
+                        check_error(k, &err);
+                        break;
+                }
+        }
+        ring_free(r);
+        free(mem);
+        return 0;
+}
