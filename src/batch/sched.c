@@ -57,6 +57,12 @@ static void job_free(struct bjob *bj)
                         close(bj->files[i]);
         if (bj->stdin_fd >= 0)
                 close(bj->stdin_fd);
+        if (bj->own_bpf)
+                policy_bpf_done(&bj->bpf);
+        if (bj->policy) {
+                policy_done(bj->policy);
+                free(bj->policy);
+        }
         free(bj->cmdline);
         free(bj);
 }
@@ -266,7 +272,8 @@ static int open_results(struct batch *b, struct bjob *bj, rf_error *err)
 
 static int start(struct batch *b, struct bjob *bj, rf_error *err)
 {
-        struct engine_job job = { .policy = b->p, .bpf = &b->bpf, .argv = bj->in.argv.v,
+        struct engine_job job = { .policy = bj->policy ? bj->policy : b->p,
+                                  .bpf = bj->own_bpf ? &bj->bpf : &b->bpf, .argv = bj->in.argv.v,
                                   .stdio = { b->devnull, -1, -1 }, .sinks = { -1, -1 },
                                   .capture = true, .on_output = on_output, .user = bj };
         int r;
@@ -302,6 +309,42 @@ static int stdin_memfd(struct bjob *bj, rf_error *err)
         return 0;
 }
 
+/* A job's own settings (JSON lines): a copy of the batch's policy with them applied. On a bad
+ * setting the job is skipped with the reason. Returns 0 or -EINVAL. */
+static int own_policy(struct batch *b, struct bjob *bj)
+{
+        char origin[48];
+        rf_error e = { 0 };
+        bool seccomp = false;
+        int r = 0;
+
+        if (!bj->in.settings.n && !bj->in.env_set.n && !bj->in.cwd)
+                return 0;
+        snprintf(origin, sizeof(origin), "job %llu", (unsigned long long)bj->in.seq);
+        bj->policy = xcalloc(1, sizeof(*bj->policy));
+        policy_copy(bj->policy, b->p);
+        for (size_t i = 0; i < bj->in.settings.n && r == 0; i++) {
+                char *kv = bj->in.settings.v[i], *eq = strchr(kv, '=');
+                if (!eq)
+                        continue;
+                *eq = '\0';
+                seccomp |= !strncmp(kv, "seccomp", 7);
+                r = policy_set(bj->policy, kv, eq + 1, origin, &e);
+                *eq = '=';
+        }
+        for (size_t i = 0; i < bj->in.env_set.n && r == 0; i++)
+                r = policy_set(bj->policy, "env.set", bj->in.env_set.v[i], origin, &e);
+        if (r == 0 && bj->in.cwd)
+                r = policy_set(bj->policy, "cwd", bj->in.cwd, origin, &e);
+        if (r == 0 && seccomp) {
+                r = policy_compile(bj->policy, &bj->bpf, &e);
+                bj->own_bpf = r == 0;
+        }
+        if (r < 0)
+                bj->in.error = xstrdup(e.msg);
+        return r;
+}
+
 /* Read the next input and start it, skip it, or print it (--dry-run). Returns 1 when a slot was
  * used or an input consumed, 0 at the end of the input, or -errno. */
 static int next_job(struct batch *b, rf_error *err)
@@ -333,6 +376,10 @@ static int next_job(struct batch *b, rf_error *err)
                 (void)output_write_all(b->fds[0], bj->cmdline, strlen(bj->cmdline));
                 (void)output_write_all(b->fds[0], "\n", 1);
                 job_free(bj);
+                return 1;
+        }
+        if (own_policy(b, bj) < 0) {
+                skip(b, bj);
                 return 1;
         }
         tag_of(bj);

@@ -16,6 +16,9 @@ struct bjob {
         struct outbuf out[2];   /* grouped output, or the unfinished line (--line-buffer) */
         int files[3];           /* --results: stdout, stderr, record.json; -1 */
         int stdin_fd;           /* JSONL stdin data (a memfd), or -1 */
+        struct rf_policy *policy; /* JSONL "set", "env", "cwd": the job's own policy, or NULL */
+        struct policy_bpf bpf;    /* ... compiled, when its "set" changed seccomp */
+        bool own_bpf;
         bool finished;
         rf_result last;         /* the last attempt's result, while a retry waits */
         struct bjob *order_next; /* --keep-order queue */

@@ -193,3 +193,6 @@ int policy_import_seccomp_json_info(struct rf_policy *p, const char *path,
                                     struct policy_seccomp_import *ret_info, rf_error *err);
 /* The same, without the counts. */
 int policy_import_seccomp_json(struct rf_policy *p, const char *path, rf_error *err);
+
+/* Make dst a deep copy of src (dst's old contents are not freed). Release with policy_done. */
+void policy_copy(struct rf_policy *dst, const struct rf_policy *src);
