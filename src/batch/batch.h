@@ -42,7 +42,7 @@ struct batch_input {
         size_t stdin_len;
         struct strv settings;   /* KEY=VALUE policy overrides */
         /* set when the input could not be made a job (bad line): the job is skipped */
-        char *error;            /* "input line 7: unterminated quote, expected a closing \"" */
+        char *error;            /* "input line 7: unterminated \" quote, expected a closing \"" */
 };
 
 struct batch_source;
@@ -56,10 +56,10 @@ int batch_source_next(struct batch_source *s, struct batch_input *in, rf_error *
 void batch_source_free(struct batch_source *s);
 void batch_input_done(struct batch_input *in);
 
-/* Apply the replacement strings {} {#} {.} {/} {//} {/.} {1}..{9} (and {1.} style combinations
- * are not needed) to template word w for input values args and job number seq; a word without
+/* Apply the replacement strings {} {#} {.} {/} {//} {/.} {1}..{9} to template word w for input values args and job number seq; a word without
  * replacement strings gets the input appended as GNU parallel does only when the whole template
- * has none (the caller handles that). Returns a new string. */
+ * has none (the caller handles that). {1.} {1/} {1//} {1/.} combine a position with a path form.
+ * Returns a new string. */
 char *batch_template_word(const char *w, char *const *args, uint64_t seq);
 /* Whether any word of the template has a replacement string. */
 bool batch_template_has_replacements(char *const *template_);
@@ -92,6 +92,13 @@ int batch_writers_open(const char *json_path, const char *joblog_path, bool appe
  * file: the batch then stops with status 125; every record already written stays valid. */
 int batch_writers_put(struct batch_writers *w, const struct batch_record *rec, rf_error *err);
 int batch_writers_close(struct batch_writers *w, rf_error *err);
+
+/* GNU parallel's joblog header line (with its newline) (joblog.c). */
+extern const char batch_joblog_header[];
+/* Format rec as one joblog line (with its newline) into a new string; returns its length. */
+size_t batch_joblog_format(const struct batch_record *rec, char **ret_line);
+/* Parse one joblog line: its Seq and whether the job failed. Returns 0 or -EINVAL. */
+int batch_joblog_parse(const char *line, size_t len, uint64_t *ret_seq, bool *ret_failed);
 
 /* What an earlier run already finished: the seq numbers with a record, and whether each failed. */
 struct batch_done_set;

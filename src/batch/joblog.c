@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* GNU parallel's --joblog: the header, one tab-separated line per job, and reading a line back for
  * --resume. The layout is parallel's exactly (print_joblog and open_joblog in parallel 20221122;
- * shared/research/batch-build.md 2.1), so plot_joblog and scripts written for parallel keep working. */
+ * shared/research/batch-build.md 2.1), so plot_joblog and scripts written for parallel keep
+ * working. */
 #include "config.h"
 
 #include <errno.h>
@@ -15,11 +16,6 @@
 #include "ringfence.h"
 #include "base/base.h"
 #include "batch/batch.h"
-
-/* Shared by results.c and resume.c; to move into batch.h (records and resume). */
-extern const char batch_joblog_header[];
-size_t batch_joblog_format(const struct batch_record *rec, char **ret_line);
-int batch_joblog_parse(const char *line, size_t len, uint64_t *ret_seq, bool *ret_failed);
 
 const char batch_joblog_header[] =
         "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n";

@@ -17,10 +17,6 @@
 #include "base/base.h"
 #include "batch/batch.h"
 
-/* From joblog.c; to move into batch.h (records and resume). */
-extern const char batch_joblog_header[];
-size_t batch_joblog_format(const struct batch_record *rec, char **ret_line);
-
 /* One append-only file of records. */
 struct record_file {
         const char *flag; /* "--json" or "--joblog", for messages */

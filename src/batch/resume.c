@@ -21,10 +21,6 @@
 #include "base/base.h"
 #include "batch/batch.h"
 
-/* From joblog.c; to move into batch.h (records and resume). */
-extern const char batch_joblog_header[];
-int batch_joblog_parse(const char *line, size_t len, uint64_t *ret_seq, bool *ret_failed);
-
 /* Job numbers beyond the bitmaps are kept as keys seq << 1 | failed. */
 #define KEY(seq, failed) ((uint64_t)(seq) << 1 | (uint64_t)!!(failed))
 #define KEY_SEQ(k) ((k) >> 1)
@@ -85,6 +81,8 @@ static void done_set_finish(struct batch_done_set *d)
 {
         size_t m = 0;
 
+        if (d->n_keys < 2)
+                return;
         qsort(d->keys, d->n_keys, sizeof(uint64_t), cmp_key);
         for (size_t i = 0; i < d->n_keys; i++)
                 if (m == 0 || KEY_SEQ(d->keys[m - 1]) != KEY_SEQ(d->keys[i]))
