@@ -260,7 +260,9 @@ int cli_batch(int argc, char **argv)
                 fprintf(stderr, "ringfence batch: %s\n", err.msg);
                 return 125;
         }
-        r = cli_parse(batch_options, argc, argv, 2, p, &cr, &err);
+        r = cli_apply_policies(batch_options, argc, argv, 2, p, &err);
+        if (r == 0)
+                r = cli_parse(batch_options, argc, argv, 2, p, &cr, &err);
         if (r == 0 && cr.help) {
                 usage();
                 rf_policy_free(p);
@@ -284,7 +286,7 @@ int cli_batch(int argc, char **argv)
         r = rf_batch_run(p, &bc.o, &sum, &err);
         if (r < 0)
                 fprintf(stderr, "ringfence batch: %s\n", err.msg);
-        if (!bc.o.dry_run)
+        if (!bc.o.dry_run && (r == 0 || sum.total > 0))
                 summary(&sum);
         if (bc.o.signal_fd >= 0)
                 close(bc.o.signal_fd);

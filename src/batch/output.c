@@ -119,3 +119,32 @@ int output_lines(struct outbuf *partial, const char *tag, const char *buf, size_
         }
         return r;
 }
+
+int outbuf_flush_lines(struct outbuf *o, const char *tag, int fd)
+{
+        struct outbuf partial;
+        char chunk[65536];
+        int r;
+
+        outbuf_init(&partial);
+        r = output_lines(&partial, tag, o->buf, o->len, false, fd);
+        o->len = 0;
+        if (r == 0 && o->spill >= 0) {
+                off_t off = 0, end = lseek(o->spill, 0, SEEK_CUR);
+                while (r == 0 && off < end) {
+                        ssize_t k = pread(o->spill, chunk, sizeof(chunk), off);
+                        if (k <= 0) {
+                                r = k < 0 ? -errno : -EIO;
+                                break;
+                        }
+                        off += k;
+                        r = output_lines(&partial, tag, chunk, (size_t)k, false, fd);
+                }
+                (void)ftruncate(o->spill, 0);
+                (void)lseek(o->spill, 0, SEEK_SET);
+        }
+        if (r == 0)
+                r = output_lines(&partial, tag, "", 0, true, fd);
+        outbuf_done(&partial);
+        return r;
+}

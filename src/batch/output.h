@@ -27,6 +27,8 @@ int outbuf_add(struct outbuf *o, const char *buf, size_t n);
 /* Write everything kept to fd, then forget it. Returns 0 or -errno. */
 int outbuf_flush(struct outbuf *o, int fd);
 void outbuf_done(struct outbuf *o);
+/* Write everything kept to fd line by line, each line prefixed by tag and a tab. */
+int outbuf_flush_lines(struct outbuf *o, const char *tag, int fd);
 
 /* Line mode: write the complete lines of partial+buf to fd, each prefixed by tag and a tab (tag
  * may be NULL), keeping an unfinished last line in partial. At the job's end, call with n == 0

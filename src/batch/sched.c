@@ -138,6 +138,9 @@ static void emit(struct batch *b, struct bjob *bj)
                 for (int i = 0; i < 2; i++)
                         (void)output_lines(&bj->out[i], b->o->tag ? bj->tag : NULL, "", 0, true,
                                            b->fds[i]);
+        } else if (b->o->tag) {
+                for (int i = 0; i < 2; i++)
+                        (void)outbuf_flush_lines(&bj->out[i], bj->tag, b->fds[i]);
         } else {
                 (void)outbuf_flush(&bj->out[0], b->fds[0]);
                 (void)outbuf_flush(&bj->out[1], b->fds[1]);
@@ -243,6 +246,9 @@ static void skip(struct batch *b, struct bjob *bj)
         res.exit_code = -1;
         res.start_unix_us = (int64_t)time(NULL) * 1000000;
         snprintf(res.error, sizeof(res.error), "%s", bj->in.error);
+        bj->attempt = 1; /* the one time it was considered */
+        fprintf(stderr, "ringfence batch: %s (job %llu skipped)\n", bj->in.error,
+                (unsigned long long)bj->in.seq);
         count(b, &res);
         put_record(b, bj, &res);
         check_halt(b);
@@ -362,13 +368,13 @@ static int next_job(struct batch *b, rf_error *err)
                 b->eof = true;
                 return r;
         }
-        if (bj->in.error) {
-                skip(b, bj);
-                return 1;
-        }
         if (b->done && batch_done_has(b->done, bj->in.seq, b->o->resume_failed)) {
                 b->sum.resumed++;
                 job_free(bj);
+                return 1;
+        }
+        if (bj->in.error) {
+                skip(b, bj);
                 return 1;
         }
         bj->cmdline = join_argv(bj->in.argv.v);

@@ -129,6 +129,7 @@ void engine_verdict(struct ejob *w)
         if (w->timed_out) {
                 r->status = RF_STATUS_TIMEOUT;
                 r->exit_status = RF_EXIT_TIMEOUT;
+                r->signal = SIGKILL; /* what ended it */
                 set_limit(r, "time");
                 return;
         }

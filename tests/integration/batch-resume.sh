@@ -1,0 +1,211 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# `ringfence batch` records and resumption: --joblog in GNU parallel's exact layout, --json with
+# one record per job, --resume and --resume-failed from either, a torn last line, a batch killed
+# with SIGKILL again and again and resumed (every job exactly once), and big inputs.
+[ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
+. "$(dirname "$0")/lib.sh"
+
+plan 35
+
+lines() { tr '\n' '|' <"$1" | sed 's/|$//'; }
+L=$WORK/joblog J=$WORK/records.json
+
+# joblog_row FILE SEQ: the columns of Seq SEQ's line in joblog FILE, joined by "|" (empty when
+# there is no such line).
+joblog_row() {
+        "$PY" - "$1" "$2" <<'PYEOF'
+import sys
+for l in open(sys.argv[1], newline="").read().split("\n")[1:]:
+    cols = l.split("\t", 8)
+    if cols[0] == sys.argv[2]:
+        print("|".join(cols)); break
+PYEOF
+}
+# joblog_col FILE SEQ N: column N (1-9) of Seq SEQ's line.
+joblog_col() { joblog_row "$1" "$2" | cut -d'|' -f"$3"; }
+
+# --- --joblog: GNU parallel's layout --------------------------------------------------------------
+t_before=$(date +%s)
+rfb -j4 --timeout 2s --joblog "$L" --json "$J" sh -c '{}' ::: 'exit 3' 'kill -KILL $$' 'echo hi' 'sleep 30'
+expect_eq "--joblog: the exact header line of GNU parallel" "$(head -n1 "$L" | od -c | head -n3 | tr -s ' ')" \
+        "$(printf 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n' | od -c | head -n3 | tr -s ' ')"
+expect_eq "--joblog: one line of 9 tab-separated columns for each of the 4 jobs" "$(joblog_once "$L" 4)" ok
+expect_eq "--joblog: Host is ':' (local), Send is 0" \
+        "$(for s in 1 2 3 4; do printf '%s%s ' "$(joblog_col "$L" $s 2)" "$(joblog_col "$L" $s 5)"; done)" \
+        ":0 :0 :0 :0 "
+check "--joblog: Starttime is Unix seconds with 3 decimals, of this run" "$PY" -c '
+import sys
+for s in sys.argv[2:]:
+    f = float(s); assert s.split(".")[1].__len__() == 3, s
+    assert int(sys.argv[1]) - 1 <= f <= int(sys.argv[1]) + 120, s' "$t_before" \
+        "$(joblog_col "$L" 1 3)" "$(joblog_col "$L" 2 3)" "$(joblog_col "$L" 3 3)" "$(joblog_col "$L" 4 3)"
+check "--joblog: JobRuntime is seconds with 3 decimals, right-aligned in 10 characters" "$PY" -c '
+import re, sys
+for s in sys.argv[1:]:
+    assert len(s) == 10 and re.match(r"^ *[0-9]+\.[0-9]{3}$", s), repr(s)
+assert float(sys.argv[4]) >= 1.9, sys.argv[4]' \
+        "$(joblog_col "$L" 1 4)" "$(joblog_col "$L" 2 4)" "$(joblog_col "$L" 3 4)" "$(joblog_col "$L" 4 4)"
+expect_eq "--joblog: exit 3 gives Exitval 3, Signal 0" "$(joblog_col "$L" 1 7) $(joblog_col "$L" 1 8)" "3 0"
+expect_eq "--joblog: a job killed by SIGKILL gives Exitval 0, Signal 9 (as parallel)" \
+        "$(joblog_col "$L" 2 7) $(joblog_col "$L" 2 8)" "0 9"
+expect_eq "--joblog: a job that succeeds gives 0 0; Receive counts its output bytes (3)" \
+        "$(joblog_col "$L" 3 7) $(joblog_col "$L" 3 8) $(joblog_col "$L" 3 6)" "0 0 3"
+expect_eq "--joblog: a job stopped by --timeout gives Exitval -1 (as parallel)" "$(joblog_col "$L" 4 7)" "-1"
+expect_eq "--joblog: Command is the command line" "$(joblog_col "$L" 1 9)" "sh -c exit 3"
+expect_eq "--json: one record per job, every job exactly once" "$(records_once "$J" 4)" ok
+expect_eq "--json: the records' statuses" \
+        "$(jsonl_eval "$J" '" ".join("%d:%s" % (r["job"], r["status"]) for r in sorted(rs, key=lambda r: r["job"]))')" \
+        "1:failed 2:signaled 3:ok 4:timeout"
+printf '%s\n' '{"argv": ["true"]}' '{"argv": [' >"$WORK/jobs.jsonl"
+rfb --jsonl -a "$WORK/jobs.jsonl" --joblog "$L"
+expect_eq "--joblog: a skipped job (malformed input line) gives Exitval -2, Signal 0" \
+        "$(joblog_col "$L" 2 7) $(joblog_col "$L" 2 8)" "-2 0"
+rfb -j1 --joblog "$L" echo ::: a
+rfb -j1 --joblog "$L" echo ::: b
+expect_eq "--joblog without --resume starts the file again" "$(joblog_once "$L" 1) $(joblog_col "$L" 1 9)" "ok echo b"
+
+# --- --resume and --resume-failed --------------------------------------------------------------------
+# resume_case FLAG FILE: the same steps with the records in --joblog or --json FILE.
+resume_case() {
+        local flag=$1 file=$2 what=$3
+        rm -f "$file"
+        rfb -j1 "$flag" "$file" sh -c 'echo {}; exit {}' ::: 0 1 0 2
+        rfb -j1 "$flag" "$file" --resume sh -c 'echo {}; exit {}' ::: 0 1 0 2 0
+        expect_eq "--resume from $what: only the job not yet recorded runs (job 5)" \
+                "$(lines "$OUT") $RC" "0 0"
+        rfb -j1 "$flag" "$file" --resume sh -c 'echo {}; exit {}' ::: 0 1 0 2 0
+        expect_eq "--resume from $what again: nothing runs" "$(lines "$OUT") $RC" " 0"
+        rfb -j1 "$flag" "$file" --resume-failed sh -c 'echo {}; exit {}' ::: 0 1 0 2 0
+        expect_eq "--resume-failed from $what: the failed jobs run again (2 and 4)" \
+                "$(lines "$OUT") $RC" "1|2 2"
+}
+resume_case --joblog "$L" "a joblog"
+expect_eq "--resume-failed appends to the joblog: 7 lines after the header" "$(($(wc -l <"$L") - 1))" 7
+resume_case --json "$J" "a --json file"
+expect_eq "--resume-failed appends to the --json file: 7 records, jobs 2 and 4 twice" \
+        "$(jsonl_eval "$J" 'sorted(r["job"] for r in rs)')" "[1, 2, 2, 3, 4, 4, 5]"
+
+printf '%s\n' '{"argv": ["echo", "one"]}' '{"argv": [' '{"argv": ["echo", "three"]}' >"$WORK/jobs.jsonl"
+rm -f "$J"
+rfb -j1 --jsonl -a "$WORK/jobs.jsonl" --json "$J"
+rfb -j1 --jsonl -a "$WORK/jobs.jsonl" --json "$J" --resume
+expect_eq "--resume from a --json file that holds a skipped job's record: runs nothing, exit 0" \
+        "$RC:$(lines "$OUT"):$(jsonl_eval "$J" 'len(rs)')" "0::3"
+
+# A torn last line: the host died while writing it.
+rm -f "$J" "$L"
+rfb -j1 --json "$J" --joblog "$L" echo ::: a b c
+head -n2 "$J" >"$J.new" && tail -n1 "$J" | head -c 40 >>"$J.new" && mv "$J.new" "$J"
+head -n3 "$L" >"$L.new" && tail -n1 "$L" | head -c 20 >>"$L.new" && mv "$L.new" "$L"
+rfb -j1 --json "$J" --joblog "$L" --resume echo ::: a b c
+expect_eq "--resume after a torn last record: the torn job runs again, the others do not" \
+        "$(lines "$OUT") $RC" "c 0"
+expect_eq "... and both files are whole again, each job once" \
+        "$(records_once "$J" 3) $(joblog_once "$L" 3)" "ok ok"
+printf 'Seq\tHost\n1\tbad\n2\tbad\n' >"$L"
+rfb --joblog "$L" --resume echo ::: a
+check "--resume from a file that is not a joblog: 125, naming the file and line" \
+        eval '[ "$RC" = 125 ] && has_line "$ERR" "^ringfence batch: --joblog $L:1: "'
+
+# --- SIGKILL mid-batch, resumed: every job exactly once ----------------------------------------------
+cat >"$WORK/killer.sh" <<'EOF'
+#!/bin/bash
+# killer.sh DELAY ARGS...: `ringfence batch ARGS...` killed with SIGKILL after DELAY seconds
+# (or run to its end with DELAY "end"); then say how many of its processes are left: those whose
+# command line matches the extended regex PAT (from the environment).
+exec 2>/dev/null # not bash's "Killed" notices
+delay=$1
+shift
+"$RINGFENCE" batch "$@" </dev/null >/dev/null 2>&1 &
+pid=$!
+if [ "$delay" != end ]; then
+        sleep "$delay"
+        kill -KILL "$pid"
+fi
+{ wait "$pid"; } 2>/dev/null
+echo "rc=$?"
+for i in $(seq 50); do
+        n=$(pgrep -c -f -- "$PAT") || n=0
+        [ "$n" = 0 ] && break
+        sleep 0.1
+done
+echo "left=$n"
+EOF
+chmod 755 "$WORK/killer.sh"
+# 60 jobs of about 0.1 s, with a tag of this script in their arguments and in the input file's
+# name (so in the command line of ringfence and of each job's init).
+TAG=$WORK/kill-input
+for i in $(seq 60); do echo "0.1$$"; done >"$TAG"
+PAT="^$RINGFENCE batch .*$TAG|^sleep 0\.1$$\$"
+export PAT RINGFENCE
+LAST="5 rounds of killer.sh DELAY -j4 -a $TAG --json $J --joblog $L --resume sleep"
+bad=
+for round in 1 2 3 4 5; do
+        rm -f "$J" "$L"
+        d1=0.$((RANDOM % 9 + 1)) d2=0.$((RANDOM % 9 + 1))
+        said="round $round:"
+        for d in "$d1" "$d2" end; do
+                outer_net "$WORK/killer.sh" "$d" -j4 -a "$TAG" --json "$J" --joblog "$L" --resume sleep \
+                        >"$WORK/killer.out"
+                r=$(tr '\n' ' ' <"$WORK/killer.out")
+                case $r in *"left=0"*) ;; *) bad="$bad round $round ($d): processes left: $r;" ;; esac
+                [ "$NET_LEFT" = 0 ] || bad="$bad round $round ($d): $NET_LEFT left in the outer net;"
+                n=$(cat "$J" 2>/dev/null | wc -l)
+                if [ "$d" = end ]; then said="$said resumed to the end: $n"; else said="$said killed after $d s: $n records,"; fi
+        done
+        diag "$said"
+        case $r in *"rc=0"*) ;; *) bad="$bad round $round: the last run did not exit 0: $r;" ;; esac
+        o=$(records_once "$J" 60) || bad="$bad round $round: --json: $o;"
+        o=$(joblog_once "$L" 60) || bad="$bad round $round: --joblog: $o;"
+done
+expect_eq "SIGKILL twice mid-batch and resumed, 5 rounds: every job exactly once in --json and --joblog, nothing left running" \
+        "${bad:-ok}" ok
+
+# The same at the worst moment, made certain with strace: SIGKILL as ringfence enters the write of
+# job 1's joblog line, its --json record already written. Resumed, each file must end up with
+# every job exactly once.
+if command -v strace >/dev/null 2>&1 &&
+        strace -o "$WORK/trace" -y -e trace=write "$RINGFENCE" batch -j1 --json "$J" --joblog "$L" \
+                echo ::: a b c </dev/null >/dev/null 2>&1 &&
+        n=$(awk '/^write\(/ { n++ } /^write\([0-9]+<[^>]*joblog>/ { if (++k == 2) { print n; exit } }' "$WORK/trace") &&
+        [ -n "$n" ]; then
+        rm -f "$J" "$L"
+        { strace -o /dev/null -e trace=write -e inject=write:signal=SIGKILL:when="$n" \
+                "$RINGFENCE" batch -j1 --json "$J" --joblog "$L" echo ::: a b c </dev/null >/dev/null; } 2>/dev/null
+        diag "killed at write $n: $(wc -l <"$J") record(s) in --json, $(($(wc -l <"$L") - 1)) in --joblog"
+        rfb -j1 --json "$J" --joblog "$L" --resume echo ::: a b c
+        TODO="resume does not yet rebuild a joblog line lost between the two writes" \
+        expect_eq "SIGKILL between a job's --json record and its joblog line, resumed: each file has every job once" \
+                "$(records_once "$J" 3) / $(joblog_once "$L" 3)" "ok / ok"
+else
+        skip_test "SIGKILL between a job's --json record and its joblog line, resumed" "strace cannot trace here"
+fi
+
+# --- big inputs ----------------------------------------------------------------------------------------------
+seq 100000 >"$WORK/100k"
+rfb --dry-run -a "$WORK/100k" echo {}
+expect_eq "--dry-run of a 100,000-line input prints 100,000 commands in order" \
+        "$RC $(wc -l <"$OUT") $(sed 's/^echo //' "$OUT" | cmp -s - "$WORK/100k" && echo same)" "0 100000 same"
+seq 1000 >"$WORK/1k"
+rss() {
+        "$PY" - "$@" <<'PYEOF'
+import resource, subprocess, sys
+subprocess.run(sys.argv[2:], stdin=open(sys.argv[1]), stdout=subprocess.DEVNULL,
+               stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PYEOF
+}
+small=$(rss "$WORK/1k" "$RINGFENCE" batch --dry-run echo {})
+big=$(rss "$WORK/100k" "$RINGFENCE" batch --dry-run echo {})
+check "100 times more input lines take no more memory (peak RSS $small KiB, then $big KiB)" \
+        eval '[ "$big" -le $((small + 2048)) ]'
+
+seq 2000 >"$WORK/2k"
+rfb_net_for 300 -j4 -a "$WORK/2k" --json "$J" --joblog "$L" /bin/true
+expect_eq "2000 /bin/true jobs at -j4: exit 0, nothing printed" "$RC:$(cat "$OUT")" "0:"
+diag "2000 jobs at -j4: $WALL_MS ms"
+expect_eq "2000 jobs: every job exactly once in --json" "$(records_once "$J" 2000)" ok
+expect_eq "2000 jobs: every job exactly once in --joblog" "$(joblog_once "$L" 2000)" ok
+expect_eq "2000 jobs: every record ok" "$(jsonl_eval "$J" 'sorted(set(r["status"] for r in rs))')" "['ok']"
+check "2000 jobs: the summary counts 2000 ok" has_line "$ERR" "^ringfence batch: 2000 jobs: 2000 ok, 0 failed"
