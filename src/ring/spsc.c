@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Producing and consuming: reserve and commit (a batch publishes with one release store of the
+/* Producing and consuming: reserve and commit (a batch is published by one store of the
  * tail), peek, consume and release, pop. The peer may be another process that writes garbage, so
  * every position and header read from the ring is read once into a local and checked. */
 #include "config.h"

@@ -3,10 +3,9 @@
  * hostile peer could leave it; attach, consume until an error or the ring is empty, then try to
  * produce. Any crash, out-of-bounds access, error without a sentence or endless loop is a bug.
  *
- * Input: byte 0 picks the mode. Even: the input is the memory, byte for byte. Odd: a valid layout
- * header of capacity 256 << (byte 1 % 6) goes over it, the head is the 8 bytes at 8 and the tail
- * head + the 16 bits at 16, so that the fuzzer reaches the records sooner. Bit 1 of byte 0 picks
- * ring_pop_batch over ring_pop.
+ * Input: byte 0 picks the mode. Even: the input is the memory, byte for byte. Odd: shape() lays
+ * out a valid header and takes the positions and the records from the input, so that the fuzzer
+ * reaches the records sooner. Bit 1 of byte 0 picks ring_pop_batch over ring_pop.
  *
  * Build and run (not part of make check):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ibuild -Iinclude -Isrc \
@@ -26,26 +25,31 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A ring of 256 << (data[1] % 6) bytes with a valid layout, positions and records from data. */
+/* A ring of 256 << (data[1] % 6) bytes with a valid layout; the head is the 8 bytes at 2, the
+ * tail the head plus the 16 bits at 10 (both rounded down to 8 unless bit 2 of data[0] is set),
+ * and the bytes from 12 on lie in the data area from the head's offset on, wrapping. */
 static uint8_t *shape(const uint8_t *data, size_t size, size_t *ret_size)
 {
         uint32_t cap = RING_MIN_CAPACITY << (size > 1 ? data[1] % 6 : 0);
-        size_t n = RING_DATA_OFF + cap, rest = size > RING_DATA_OFF ? size - RING_DATA_OFF : 0;
-        uint8_t *mem = aligned_alloc(64, n);
-        struct ring *r = NULL;
+        size_t n = RING_DATA_OFF + cap;
+        uint8_t *mem = malloc(n); /* exact: ASan's redzone starts where the ring ends */
+        uint64_t align = (data[0] & 4) ? ~(uint64_t)0 : ~(uint64_t)(RING_ALIGN - 1);
         uint64_t head = 0, tail;
         uint16_t delta = 0;
+        struct ring *r = NULL;
 
         if (!mem || ring_new(mem, n, 0, &r, NULL) < 0)
                 abort();
         ring_free(r);
         memset(mem + RING_DATA_OFF, 0, cap);
-        memcpy(mem + RING_DATA_OFF, data + RING_DATA_OFF, rest < cap ? rest : cap);
-        if (size >= 16)
-                memcpy(&head, data + 8, sizeof(head));
-        if (size >= 18)
-                memcpy(&delta, data + 16, sizeof(delta));
-        tail = head + delta;
+        if (size >= 10)
+                memcpy(&head, data + 2, sizeof(head));
+        if (size >= 12)
+                memcpy(&delta, data + 10, sizeof(delta));
+        head &= align;
+        tail = (head + delta) & align;
+        for (size_t i = 12; i < size && i - 12 < cap; i++)
+                mem[RING_DATA_OFF + ((head + i - 12) & (cap - 1))] = data[i];
         memcpy(mem + RING_HEAD_OFF, &head, sizeof(head));
         memcpy(mem + RING_TAIL_OFF, &tail, sizeof(tail));
         *ret_size = n;
@@ -104,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 mem = shape(data, size, &n);
         } else {
                 n = size;
-                mem = aligned_alloc(64, (size + 63) / 64 * 64 + 64);
+                mem = malloc(size ? size : 1);
                 if (!mem)
                         abort();
                 memcpy(mem, data, size);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,25 +22,7 @@
 #include "base/cleanup.h"
 #include "ring/ring.h"
 
-#ifndef RF_RING_DECLARED
-/* The public calls this file uses, until they move into ringfence.h (see src/api/ring.c). */
-typedef struct rf_ring rf_ring;
-typedef struct rf_ring_msg {
-        uint32_t len;
-        uint16_t type;
-        uint16_t flags;
-        uint64_t job;
-} rf_ring_msg;
-#define RF_RING_READER 1
-#define RF_RING_WRITER 2
-int rf_ring_new_memfd(uint32_t capacity, rf_ring **ret, int *ret_fd, rf_error *err);
-int rf_ring_attach_fd(int fd, rf_ring **ret, rf_error *err);
-rf_ring *rf_ring_free(rf_ring *r);
-int rf_ring_push(rf_ring *r, const rf_ring_msg *hdr, const void *data, int flags, rf_error *err);
-int rf_ring_pop(rf_ring *r, rf_ring_msg *ret_hdr, void *buf, size_t size, int flags,
-                rf_error *err);
-int rf_ring_wait(rf_ring *r, int side, uint32_t len, int64_t timeout_us, rf_error *err);
-#endif
+
 
 #define CAP 1024u
 
@@ -62,8 +45,8 @@ static void reap(pid_t pid)
         ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status 0x%x", status);
 }
 
-/* Run fn in a child on its own mapping of fd (as a hostile peer would have it), and reap it. */
-static void in_child(int fd, void (*fn)(uint8_t *base, uint64_t at), uint64_t at)
+/* Run fn(base, arg) in a child on its own mapping of fd (as a hostile peer has it), and reap it. */
+static void in_child(int fd, void (*fn)(uint8_t *base, const void *arg), const void *arg)
 {
         pid_t pid = fork();
 
@@ -77,7 +60,7 @@ static void in_child(int fd, void (*fn)(uint8_t *base, uint64_t at), uint64_t at
                 base = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
                 if (base == MAP_FAILED)
                         _exit(3);
-                fn(base, at);
+                fn(base, arg);
                 _exit(0);
         }
         reap(pid);
@@ -102,29 +85,9 @@ static void advance(struct ring *r, uint64_t bytes)
         }
 }
 
-/* The hostile peer's view of the shared words and records. */
 static struct ring_index *tail_of(uint8_t *base)
 {
         return (struct ring_index *)(base + RING_TAIL_OFF);
-}
-
-static struct ring_index *head_of(uint8_t *base)
-{
-        return (struct ring_index *)(base + RING_HEAD_OFF);
-}
-
-static struct ring_layout *layout_of(uint8_t *base)
-{
-        return (struct ring_layout *)base;
-}
-
-/* Write a record header (type, len) at position pos of a ring of capacity CAP. */
-static void put_record(uint8_t *base, uint64_t pos, uint16_t type, uint32_t len)
-{
-        struct ring_msg m = { .len = len, .type = type, .job = 42 };
-
-        memcpy(base + RING_DATA_OFF + (pos & (CAP - 1)), &m,
-               type == RING_MSG_PAD ? RING_PAD_SIZE : RING_MSG_SIZE);
 }
 
 /* Every call on a poisoned ring fails with -EBADMSG and the same sentence. */
@@ -151,187 +114,83 @@ static void check_sticky(struct ring *r, const char *sentence)
         ck_assert_str_eq(err.msg, sentence);
 }
 
-/* Move a ring of capacity cap to position at, let a child corrupt it with fn, and check that
- * the next pop reports sentence and that the ring stays poisoned. */
-static void hostile(uint32_t cap, uint64_t at, void (*fn)(uint8_t *, uint64_t),
-                    const char *sentence)
+/* ---- a hostile producer: one kind of corruption per test ---- */
+
+/* Move both positions of a ring of capacity cap to at; the peer then writes a record header (type
+ * and len, only the bytes before the end of the data area) at at unless type is 0, and sets the
+ * tail to at + tail. The next pop must fail with sentence. */
+struct corruption {
+        const char *name;
+        uint32_t cap;
+        uint64_t at;
+        uint16_t type;
+        uint32_t len;
+        int64_t tail;
+        const char *sentence;
+};
+
+static const struct corruption corruptions[] = {
+        { "tail beyond the capacity", CAP, 0, 0, 0, CAP + 8,
+          "ring: the producer's position is 1032, expected a multiple of 8 from 0 to 1024" },
+        { "tail misaligned", CAP, 0, 1, 0, 12,
+          "ring: the producer's position is 12, expected a multiple of 8 from 0 to 1024" },
+        { "tail behind the head", CAP, 64, 0, 0, -32,
+          "ring: the producer's position is 32, expected a multiple of 8 from 64 to 1088" },
+        { "length huge", 8192, 4096, 1, 1048576, 144,
+          "ring: message at offset 4096 claims 1048576 bytes, only 128 available" },
+        { "length over what is published", CAP, 0, 1, 200, 64,
+          "ring: message at offset 0 claims 200 bytes, only 48 available" },
+        { "length over the limit", CAP, 0, 1, 600, CAP,
+          "ring: message at offset 0 claims 600 bytes, at most 496 are allowed" },
+        { "record across the wrap", CAP, 896, 1, 200, 512,
+          "ring: message at offset 896 claims 200 bytes, but the ring wraps after 112" },
+        { "PAD lies about its length", CAP, 896, RING_MSG_PAD, 64, 256,
+          "ring: padding at offset 896 claims 64 bytes, but the ring wraps after 128" },
+        { "PAD beyond what is published", CAP, 896, RING_MSG_PAD, 128, 64,
+          "ring: padding at offset 896 claims 128 bytes, only 64 available" },
+        { "PAD at offset 0", CAP, 0, RING_MSG_PAD, CAP, CAP,
+          "ring: padding at offset 0, where every message fits" },
+        { "header cut by the wrap", CAP, 1016, 1, 0, 64,
+          "ring: message at offset 1016 has 8 bytes for its 16-byte header" },
+        { "header cut short", CAP, 0, 1, 0, 8,
+          "ring: message at offset 0 has 8 bytes for its 16-byte header" },
+};
+
+/* The hostile producer: write what c says. */
+static void corrupt(uint8_t *base, const void *arg)
 {
+        const struct corruption *c = arg;
+        struct ring_msg m = { .len = c->len, .type = c->type, .job = 42 };
+        uint64_t off = c->at & (c->cap - 1);
+        size_t n = c->type == RING_MSG_PAD ? RING_PAD_SIZE : RING_MSG_SIZE;
+
+        if (c->type != 0)
+                memcpy(base + RING_DATA_OFF + off, &m, n < c->cap - off ? n : c->cap - off);
+        atomic_store(&tail_of(base)->pos, c->at + (uint64_t)c->tail);
+}
+
+START_TEST(producer_corrupts)
+{
+        const struct corruption *c = &corruptions[_i];
         _cleanup_close_ int fd = -1;
-        struct ring *r = memfd_ring(cap, &fd);
+        struct ring *r = memfd_ring(c->cap, &fd);
         uint8_t buf[64];
         struct ring_msg m;
         rf_error err = { 0 };
 
-        advance(r, at);
-        in_child(fd, fn, at);
-        ck_assert_int_eq(ring_pop(r, &m, buf, sizeof(buf), 0, &err), -EBADMSG);
+        advance(r, c->at);
+        in_child(fd, corrupt, c);
+        ck_assert_msg(ring_pop(r, &m, buf, sizeof(buf), 0, &err) == -EBADMSG, "%s", c->name);
         ck_assert_int_eq(err.code, -EBADMSG);
-        ck_assert_str_eq(err.msg, sentence);
-        check_sticky(r, sentence);
+        ck_assert_msg(strcmp(err.msg, c->sentence) == 0, "%s: \"%s\"", c->name, err.msg);
+        check_sticky(r, c->sentence);
         ring_free(r);
 }
-
-static void tail_beyond(uint8_t *base, uint64_t at)
-{
-        atomic_store(&tail_of(base)->pos, at + CAP + 8);
-}
-
-START_TEST(tail_beyond_capacity)
-{
-        hostile(CAP, 0, tail_beyond, "ring: the producer's position is 1032, expected a "
-                                     "multiple of 8 from 0 to 1024");
-}
 END_TEST
 
-static void tail_odd(uint8_t *base, uint64_t at)
+static void tail_rewind(uint8_t *base, const void *arg)
 {
-        put_record(base, at, 1, 0);
-        atomic_store(&tail_of(base)->pos, at + 12);
-}
-
-START_TEST(tail_misaligned)
-{
-        hostile(CAP, 0, tail_odd, "ring: the producer's position is 12, expected a "
-                                  "multiple of 8 from 0 to 1024");
-}
-END_TEST
-
-static void tail_back(uint8_t *base, uint64_t at)
-{
-        atomic_store(&tail_of(base)->pos, at - 32);
-}
-
-START_TEST(tail_backwards)
-{
-        hostile(CAP, 64, tail_back, "ring: the producer's position is 32, expected a "
-                                    "multiple of 8 from 64 to 1088");
-}
-END_TEST
-
-static void huge_len(uint8_t *base, uint64_t at)
-{
-        struct ring_msg m = { .len = 1048576, .type = 1 };
-
-        memcpy(base + RING_DATA_OFF + (at & 8191), &m, sizeof(m));
-        atomic_store(&tail_of(base)->pos, at + 144);
-}
-
-START_TEST(length_huge)
-{
-        hostile(8192, 4096, huge_len, "ring: message at offset 4096 claims 1048576 bytes, only "
-                                      "128 available");
-}
-END_TEST
-
-static void len_over_avail(uint8_t *base, uint64_t at)
-{
-        put_record(base, at, 1, 200);
-        atomic_store(&tail_of(base)->pos, at + 64);
-}
-
-START_TEST(length_over_available)
-{
-        hostile(CAP, 0, len_over_avail, "ring: message at offset 0 claims 200 bytes, only 48 "
-                                        "available");
-}
-END_TEST
-
-static void len_over_limit(uint8_t *base, uint64_t at)
-{
-        put_record(base, at, 1, 600);
-        atomic_store(&tail_of(base)->pos, at + CAP);
-}
-
-START_TEST(length_over_limit)
-{
-        hostile(CAP, 0, len_over_limit, "ring: message at offset 0 claims 600 bytes, at most 496 "
-                                        "are allowed");
-}
-END_TEST
-
-static void straddle(uint8_t *base, uint64_t at)
-{
-        put_record(base, at, 1, 200);
-        atomic_store(&tail_of(base)->pos, at + 512);
-}
-
-START_TEST(record_straddles_wrap)
-{
-        hostile(CAP, 896, straddle, "ring: message at offset 896 claims 200 bytes, but the ring "
-                                    "wraps after 112");
-}
-END_TEST
-
-static void pad_short(uint8_t *base, uint64_t at)
-{
-        put_record(base, at, RING_MSG_PAD, 64);
-        put_record(base, at + 64, 1, 0); /* where the lie points */
-        atomic_store(&tail_of(base)->pos, at + 256);
-}
-
-START_TEST(pad_lies)
-{
-        hostile(CAP, 896, pad_short, "ring: padding at offset 896 claims 64 bytes, but the ring "
-                                     "wraps after 128");
-}
-END_TEST
-
-static void pad_unpublished(uint8_t *base, uint64_t at)
-{
-        put_record(base, at, RING_MSG_PAD, 128);
-        atomic_store(&tail_of(base)->pos, at + 64);
-}
-
-START_TEST(pad_beyond_available)
-{
-        hostile(CAP, 896, pad_unpublished, "ring: padding at offset 896 claims 128 bytes, only 64 "
-                                           "available");
-}
-END_TEST
-
-static void pad_zero(uint8_t *base, uint64_t at)
-{
-        put_record(base, at, RING_MSG_PAD, CAP);
-        atomic_store(&tail_of(base)->pos, at + CAP);
-}
-
-START_TEST(pad_at_zero)
-{
-        hostile(CAP, 0, pad_zero, "ring: padding at offset 0, where every message fits");
-}
-END_TEST
-
-static void header_at_end(uint8_t *base, uint64_t at)
-{
-        struct ring_msg m = { .len = 0, .type = 1 };
-
-        memcpy(base + RING_DATA_OFF + (at & (CAP - 1)), &m, RING_PAD_SIZE);
-        atomic_store(&tail_of(base)->pos, at + 64);
-}
-
-START_TEST(header_cut_at_wrap)
-{
-        hostile(CAP, 1016, header_at_end, "ring: message at offset 1016 has 8 bytes for its "
-                                          "16-byte header");
-}
-END_TEST
-
-static void header_short(uint8_t *base, uint64_t at)
-{
-        put_record(base, at, 1, 0);
-        atomic_store(&tail_of(base)->pos, at + 8);
-}
-
-START_TEST(header_cut_short)
-{
-        hostile(CAP, 0, header_short, "ring: message at offset 0 has 8 bytes for its 16-byte "
-                                      "header");
-}
-END_TEST
-
-static void tail_rewind(uint8_t *base, uint64_t at)
-{
-        (void)at;
+        (void)arg;
         atomic_store(&tail_of(base)->pos, 128);
 }
 
@@ -349,7 +208,7 @@ START_TEST(tail_rewound)
         for (int i = 0; i < 3; i++)
                 ck_assert_int_eq(ring_push(r, &m, buf, 0, NULL), 0);
         ck_assert_int_eq(ring_pop(r, &m, buf, sizeof(buf), 0, NULL), 0); /* saw tail 192 */
-        in_child(fd, tail_rewind, 0);
+        in_child(fd, tail_rewind, NULL);
         ck_assert_int_eq(ring_pop(r, &m, buf, sizeof(buf), 0, NULL), 0);
         ck_assert_int_eq(ring_pop(r, &m, buf, sizeof(buf), 0, NULL), 0);
         ck_assert_int_eq(ring_pop(r, &m, buf, sizeof(buf), 0, &err), -EBADMSG);
@@ -359,12 +218,12 @@ START_TEST(tail_rewound)
 }
 END_TEST
 
-/* ---- the producer's side: a hostile consumer ---- */
+/* ---- a hostile consumer, seen by the producer ---- */
 
-static void head_ahead(uint8_t *base, uint64_t at)
+static void head_ahead(uint8_t *base, const void *arg)
 {
-        (void)at;
-        atomic_store(&head_of(base)->pos, 2048);
+        (void)arg;
+        atomic_store(&((struct ring_index *)(base + RING_HEAD_OFF))->pos, 2048);
 }
 
 START_TEST(head_beyond_tail)
@@ -376,10 +235,10 @@ START_TEST(head_beyond_tail)
         rf_error err = { 0 };
         int n = 0, k;
 
-        in_child(fd, head_ahead, 0);
+        in_child(fd, head_ahead, NULL);
         while ((k = ring_push(r, &m, buf, 0, &err)) == 0)
                 n++;
-        ck_assert_int_eq(n, 16);
+        ck_assert_int_eq(n, 16); /* the head is read only when the ring looks full */
         ck_assert_int_eq(k, -EBADMSG);
         ck_assert_str_eq(err.msg, "ring: the consumer's position is 2048, expected a "
                                   "multiple of 8 from 0 to 1024");
@@ -388,98 +247,57 @@ START_TEST(head_beyond_tail)
 }
 END_TEST
 
-/* ---- the layout, checked once when attaching ---- */
+/* ---- the layout, read and checked once when attaching ---- */
 
-/* Let fn corrupt a fresh memfd ring of CAP bytes, then attach: -EBADMSG with sentence. */
-static void hostile_layout(void (*fn)(uint8_t *, uint64_t), const char *sentence)
+/* Up to two little-endian writes of size bytes at off into the layout, and the sentence that
+ * attaching must then fail with. */
+struct layout_corruption {
+        const char *name;
+        struct {
+                uint32_t off, size;
+                uint64_t value;
+        } w[2];
+        const char *sentence;
+};
+
+#define AT(field) offsetof(struct ring_layout, field)
+
+static const struct layout_corruption layout_corruptions[] = {
+        { "bad magic", { { AT(magic), 4, 0xdeadbeef } },
+          "ring: bad magic number 0xdeadbeef, expected 0x474e5246" },
+        { "bad version", { { AT(version), 2, 7 } },
+          "ring: layout version 7 (header of 48 bytes) is not version 1" },
+        { "capacity not a power of two", { { AT(capacity), 4, 1000 } },
+          "ring: capacity 1000 is not a power of two from 256 to 1073741824" },
+        { "capacity beyond the file", { { AT(capacity), 4, 2048 }, { AT(total_size), 8, 3072 } },
+          "ring: the layout claims 3072 bytes, the memory has 2048 and capacity 2048 needs 3072" },
+        { "offsets moved", { { AT(tail_off), 4, 0 } },
+          "ring: the layout's offsets or flags are not those of version 1" },
+        { "positions apart", { { RING_HEAD_OFF, 8, 8 }, { RING_TAIL_OFF, 8, 8 + 2 * CAP } },
+          "ring: head 8 and tail 2056 are not multiples of 8 at most 1024 apart" },
+};
+
+static void corrupt_layout(uint8_t *base, const void *arg)
 {
+        const struct layout_corruption *c = arg;
+
+        for (int i = 0; i < 2; i++)
+                if (c->w[i].size > 0)
+                        memcpy(base + c->w[i].off, &c->w[i].value, c->w[i].size);
+}
+
+START_TEST(layout_corrupt)
+{
+        const struct layout_corruption *c = &layout_corruptions[_i];
         _cleanup_close_ int fd = -1;
         struct ring *r = memfd_ring(CAP, &fd), *r2 = NULL;
         rf_error err = { 0 };
 
-        in_child(fd, fn, 0);
-        ck_assert_int_eq(ring_attach_fd(fd, &r2, &err), -EBADMSG);
+        in_child(fd, corrupt_layout, c);
+        ck_assert_msg(ring_attach_fd(fd, &r2, &err) == -EBADMSG, "%s", c->name);
         ck_assert_ptr_null(r2);
-        ck_assert_str_eq(err.msg, sentence);
+        ck_assert_msg(strcmp(err.msg, c->sentence) == 0, "%s: \"%s\"", c->name, err.msg);
         ring_free(r);
-}
-
-static void bad_magic(uint8_t *base, uint64_t at)
-{
-        (void)at;
-        layout_of(base)->magic = 0xdeadbeef;
-}
-
-START_TEST(layout_bad_magic)
-{
-        hostile_layout(bad_magic, "ring: bad magic number 0xdeadbeef, expected 0x474e5246");
-}
-END_TEST
-
-static void bad_version(uint8_t *base, uint64_t at)
-{
-        (void)at;
-        layout_of(base)->version = 7;
-}
-
-START_TEST(layout_bad_version)
-{
-        hostile_layout(bad_version, "ring: layout version 7 (header of 48 bytes) is not version "
-                                    "1");
-}
-END_TEST
-
-static void odd_capacity(uint8_t *base, uint64_t at)
-{
-        (void)at;
-        layout_of(base)->capacity = 1000;
-}
-
-START_TEST(layout_capacity_not_power_of_two)
-{
-        hostile_layout(odd_capacity, "ring: capacity 1000 is not a power of two from 256 to "
-                                     "1073741824");
-}
-END_TEST
-
-static void big_capacity(uint8_t *base, uint64_t at)
-{
-        (void)at;
-        layout_of(base)->capacity = 2048;
-        layout_of(base)->total_size = RING_DATA_OFF + 2048;
-}
-
-START_TEST(layout_capacity_beyond_file)
-{
-        hostile_layout(big_capacity, "ring: the layout claims 3072 bytes, the memory has 2048 and "
-                                     "capacity 2048 needs 3072");
-}
-END_TEST
-
-static void moved_offsets(uint8_t *base, uint64_t at)
-{
-        (void)at;
-        layout_of(base)->tail_off = 0;
-}
-
-START_TEST(layout_offsets_moved)
-{
-        hostile_layout(moved_offsets, "ring: the layout's offsets or flags are not those of "
-                                      "version 1");
-}
-END_TEST
-
-static void far_positions(uint8_t *base, uint64_t at)
-{
-        (void)at;
-        atomic_store(&head_of(base)->pos, 8);
-        atomic_store(&tail_of(base)->pos, 8 + 2 * CAP);
-}
-
-START_TEST(layout_positions)
-{
-        hostile_layout(far_positions, "ring: head 8 and tail 2056 are not multiples of 8 at "
-                                      "most 1024 apart");
 }
 END_TEST
 
@@ -507,14 +325,14 @@ END_TEST
 
 /* ---- a racing peer: valid messages whose headers and positions change under the reader ---- */
 
-static void flip_forever(uint8_t *base, uint64_t at)
+static _Noreturn void flip_forever(uint8_t *base)
 {
+        struct ring_index *head = (struct ring_index *)(base + RING_HEAD_OFF);
         uint64_t x = 88172645463325252ull;
 
-        (void)at;
         for (;;) {
                 x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-                uint64_t pos = atomic_load(&head_of(base)->pos);
+                uint64_t pos = atomic_load(&head->pos);
                 struct ring_msg m = { .len = (uint32_t)(x % 64), .type = 1, .job = x };
 
                 if (x % 97 == 0)
@@ -545,7 +363,7 @@ START_TEST(racing_peer)
                                              MAP_SHARED, fd, 0);
                         if (base == MAP_FAILED)
                                 _exit(3);
-                        flip_forever(base, 0);
+                        flip_forever(base);
                 }
                 while ((k = ring_pop(r, &m, buf, sizeof(buf), 0, &err)) == 0 || k == -EAGAIN)
                         if (k == 0 && m.len > ring_max_payload(r))
@@ -735,29 +553,13 @@ int main(void)
         SRunner *sr;
         int failed;
 
-        tcase_add_test(th, tail_beyond_capacity);
-        tcase_add_test(th, tail_misaligned);
-        tcase_add_test(th, tail_backwards);
+        tcase_add_loop_test(th, producer_corrupts, 0, (int)ARRAY_SIZE(corruptions));
         tcase_add_test(th, tail_rewound);
-        tcase_add_test(th, length_huge);
-        tcase_add_test(th, length_over_available);
-        tcase_add_test(th, length_over_limit);
-        tcase_add_test(th, record_straddles_wrap);
-        tcase_add_test(th, pad_lies);
-        tcase_add_test(th, pad_beyond_available);
-        tcase_add_test(th, pad_at_zero);
-        tcase_add_test(th, header_cut_at_wrap);
-        tcase_add_test(th, header_cut_short);
         tcase_add_test(th, head_beyond_tail);
         tcase_add_test(th, racing_peer);
         tcase_set_timeout(th, 30);
         suite_add_tcase(s, th);
-        tcase_add_test(tl, layout_bad_magic);
-        tcase_add_test(tl, layout_bad_version);
-        tcase_add_test(tl, layout_capacity_not_power_of_two);
-        tcase_add_test(tl, layout_capacity_beyond_file);
-        tcase_add_test(tl, layout_offsets_moved);
-        tcase_add_test(tl, layout_positions);
+        tcase_add_loop_test(tl, layout_corrupt, 0, (int)ARRAY_SIZE(layout_corruptions));
         tcase_add_test(tl, unsealed_memfd);
         tcase_add_test(tl, memfd_sealed_and_attached);
         suite_add_tcase(s, tl);

@@ -424,7 +424,9 @@ static void *consume(void *arg)
                 while ((m = ring_batch_next(buf, used, &pos)) != NULL) {
                         const uint8_t *p = (const uint8_t *)(m + 1);
 
-                        if (m->job != seq || m->len != seq_len(seq) || (m->len && p[0] != (uint8_t)seq)) {
+                        /* Order and length here; every byte through the checksum. */
+                        if (m->job != seq || m->len != seq_len(seq) ||
+                            (m->len && p[0] != (uint8_t)seq)) {
                                 mv->rc = -EBADMSG;
                                 snprintf(mv->msg, sizeof(mv->msg), "message %llu: job %llu len %u",
                                          (unsigned long long)seq, (unsigned long long)m->job,

@@ -27,34 +27,7 @@
 
 #include "ringfence.h"
 
-#ifndef RF_RING_DECLARED
-/* The proposed public ring calls (src/api/ring.c), until they move into ringfence.h. */
-typedef struct rf_ring rf_ring;
-typedef struct rf_ring_msg {
-        uint32_t len;
-        uint16_t type;
-        uint16_t flags;
-        uint64_t job;
-} rf_ring_msg;
-typedef struct rf_ring_stats {
-        uint64_t wakes;
-        uint64_t sleeps;
-} rf_ring_stats;
-#define RF_RING_MORE 1
-#define RF_RING_READER 1
-#define RF_RING_WRITER 2
-int rf_ring_new(void *mem, size_t size, int flags, rf_ring **ret, rf_error *err);
-int rf_ring_new_memfd(uint32_t capacity, rf_ring **ret, int *ret_fd, rf_error *err);
-int rf_ring_attach_fd(int fd, rf_ring **ret, rf_error *err);
-rf_ring *rf_ring_free(rf_ring *r);
-int rf_ring_push(rf_ring *r, const rf_ring_msg *hdr, const void *data, int flags, rf_error *err);
-int rf_ring_pop(rf_ring *r, rf_ring_msg *ret_hdr, void *buf, size_t size, int flags,
-                rf_error *err);
-int rf_ring_flush(rf_ring *r, int side, rf_error *err);
-int rf_ring_wait(rf_ring *r, int side, uint32_t len, int64_t timeout_us, rf_error *err);
-int rf_ring_set_spin(rf_ring *r, uint32_t spin_us);
-int rf_ring_get_stats(rf_ring *r, rf_ring_stats *ret);
-#endif
+
 
 #define MSG 64
 #define CAPACITY (256 * 1024)
@@ -504,9 +477,11 @@ int main(int argc, char **argv)
                 double val = median(v->values, rounds), sys = median(v->syscalls, rounds);
 
                 printf("| %s | %s | %s | %d | %.3f %s | %.4f |\n",
-                       v->reference ? "threads, bare SPSC" : v->processes ? "processes (memfd)" : "threads",
-                       v->rtt ? "round trip" : "one way",
-                       mode_names[v->mode], v->batch, val, v->rtt ? "us" : "M msg/s", sys);
+                       v->reference  ? "threads, bare SPSC"
+                       : v->processes ? "processes (memfd)"
+                                      : "threads",
+                       v->rtt ? "round trip" : "one way", mode_names[v->mode], v->batch, val,
+                       v->rtt ? "us" : "M msg/s", sys);
         }
         return 0;
 }
