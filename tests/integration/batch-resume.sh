@@ -198,8 +198,14 @@ PYEOF
 }
 small=$(rss "$WORK/1k" "$RINGFENCE" batch --dry-run echo {})
 big=$(rss "$WORK/100k" "$RINGFENCE" batch --dry-run echo {})
-check "100 times more input lines take no more memory (peak RSS $small KiB, then $big KiB)" \
-        eval '[ "$big" -le $((small + 2048)) ]'
+if grep -q __asan_init "$RINGFENCE" 2>/dev/null; then
+        # AddressSanitizer keeps freed memory in quarantine, so peak RSS grows with work done.
+        skip_test "100 times more input lines take no more memory" \
+                "an AddressSanitizer build cannot show flat memory (its quarantine holds freed blocks)"
+else
+        check "100 times more input lines take no more memory (peak RSS $small KiB, then $big KiB)" \
+                eval '[ "$big" -le $((small + 2048)) ]'
+fi
 
 seq 2000 >"$WORK/2k"
 rfb_net_for 300 -j4 -a "$WORK/2k" --json "$J" --joblog "$L" /bin/true
