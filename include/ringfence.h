@@ -179,6 +179,51 @@ RF_EXPORT void rf_batch_options_init(rf_batch_options *o);
 RF_EXPORT int rf_batch_run(const rf_policy *p, const rf_batch_options *o, rf_batch_summary *ret,
                            rf_error *err);
 
+/* ---- policy files (ringfence.policy(5)) -------------------------------------------- */
+
+/* Apply what spec names onto p: "default" (the embedded default) or "none" (no sandbox at all:
+ * no namespaces, the host network, the caller's identity, every system call allowed), which
+ * replace all of p; a NAME (no slash, no .policy or .json suffix), read from the installed
+ * policy directory, then from ./policies; a policy FILE; or a FILE.json Docker/OCI seccomp
+ * profile, which replaces p's seccomp part. Returns 0 or -errno with err as "FILE:LINE:COLUMN:
+ * what was wrong, expected what"; p may be partly changed on failure. */
+RF_EXPORT int rf_policy_load(rf_policy *p, const char *spec, rf_error *err);
+
+/* Check the policy spec names (as rf_policy_load, onto the default) and compile it. Returns 0
+ * or -errno with err as rf_policy_load's. ret_rules and ret_insns (may be NULL) get its number
+ * of seccomp rules and of BPF instructions. */
+RF_EXPORT int rf_policy_check(const char *spec, size_t *ret_rules, size_t *ret_insns,
+                              rf_error *err);
+
+/* The effective policy of spec, then sets (a NULL-terminated list of "KEY=VALUE", may be NULL)
+ * applied as --set would, as policy text: one `key = value` per line with a `# from ORIGIN`
+ * comment, loadable again. *ret_text is the caller's (free()). Returns 0 or -errno. */
+RF_EXPORT int rf_policy_show(const char *spec, char *const *sets, char **ret_text,
+                             rf_error *err);
+
+/* What rf_policy_explain found. */
+enum { RF_EXPLAIN_ALLOWED, RF_EXPLAIN_REFUSED, RF_EXPLAIN_DEPENDS };
+
+/* Whether spec's policy allows the system call syscall, and by which line, in words in
+ * *ret_text (the caller's, free()). args (NULL-terminated numbers or constant names such as
+ * TIOCSTI, may be NULL) are its arguments from arg0; without them conditional rules are listed.
+ * Returns RF_EXPLAIN_ALLOWED, RF_EXPLAIN_REFUSED or RF_EXPLAIN_DEPENDS (conditional rules
+ * decide, no args given), or -errno. */
+RF_EXPORT int rf_policy_explain(const char *spec, const char *syscall, char *const *args,
+                                char **ret_text, rf_error *err);
+
+/* spec's compiled seccomp filter, one BPF instruction per line with what it does, for review:
+ * the notify program (refusals that are reported go to the host), or with kill != 0 the
+ * fallback program that kills instead. *ret_text is the caller's (free()). Returns 0 or
+ * -errno. */
+RF_EXPORT int rf_policy_bpf_text(const char *spec, int kill, char **ret_text, rf_error *err);
+
+/* The i-th named group of system calls ("@file-system") from 0, or NULL past the last.
+ * ret_description and ret_members (may be NULL) get its description and its NULL-terminated
+ * members: system calls, or other groups by name. All are static. */
+RF_EXPORT const char *rf_syscall_group(size_t i, const char **ret_description,
+                                       const char *const **ret_members);
+
 /* ---- rings ------------------------------------------------------------------------- */
 
 /* A lock-free single-producer/single-consumer ring of variable-length messages, over memory of

@@ -260,7 +260,9 @@ int cli_batch(int argc, char **argv)
                 fprintf(stderr, "ringfence batch: %s\n", err.msg);
                 return 125;
         }
-        r = cli_parse(batch_options, argc, argv, 2, p, &cr, &err);
+        r = cli_apply_policies(batch_options, argc, argv, 2, p, &err);
+        if (r == 0)
+                r = cli_parse(batch_options, argc, argv, 2, p, &cr, &err);
         if (r == 0 && cr.help) {
                 usage();
                 rf_policy_free(p);

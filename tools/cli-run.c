@@ -88,7 +88,9 @@ int cli_run(int argc, char **argv)
                 fprintf(stderr, "ringfence run: %s\n", err.msg);
                 return 125;
         }
-        r = cli_parse(run_options, argc, argv, 2, p, &cr, &err);
+        r = cli_apply_policies(run_options, argc, argv, 2, p, &err);
+        if (r >= 0)
+                r = cli_parse(run_options, argc, argv, 2, p, &cr, &err);
         if (r < 0 || cr.help || cr.command_index < 0) {
                 if (r < 0)
                         fprintf(stderr, "ringfence run: %s\n", err.msg);

@@ -5,11 +5,23 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/signalfd.h>
 
 #include "cli.h"
 
+/* -p takes effect in cli_apply_policies, before every other flag; here it is only skipped. */
+static int opt_policy(struct cli_result *out, const char *value, rf_error *err)
+{
+        (void)out;
+        (void)value;
+        (void)err;
+        return 0;
+}
+
 const struct cli_option cli_sandbox_options[] = {
+        { "policy", CLI_CUSTOM, NULL, NULL, "NAME|FILE",
+          "policy NAME or FILE (.policy, .json); other flags override it", 'p', opt_policy },
         { "rw", CLI_SETTING, "fs.rw", NULL, "PATH", "make PATH visible and writable" },
         { "ro", CLI_SETTING, "fs.ro", NULL, "PATH", "make PATH visible, read-only" },
         { "hide", CLI_SETTING, "fs.hide", NULL, "PATH", "cover PATH with an empty read-only one" },
@@ -50,3 +62,49 @@ int cli_signal_fd(void)
         return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+/* The option of tables called name[0..len), or with short name c when len is 0. */
+static const struct cli_option *lookup(const struct cli_option *const *tables, const char *name,
+                                       size_t len, char c)
+{
+        for (const struct cli_option *const *t = tables; *t; t++)
+                for (const struct cli_option *o = *t; o->name; o++)
+                        if (len ? strlen(o->name) == len && !strncmp(o->name, name, len)
+                                : o->short_name == c)
+                                return o;
+        return NULL;
+}
+
+/* Walk the options as cli_parse does, loading each -p/--policy value into p in order; stops
+ * quietly where cli_parse would stop or complain. */
+int cli_apply_policies(const struct cli_option *const *tables, int argc, char **argv, int first,
+                       rf_policy *p, rf_error *err)
+{
+        for (int i = first; i < argc; i++) {
+                const char *a = argv[i], *value = NULL, *eq;
+                const struct cli_option *o;
+                int r;
+
+                if (!strcmp(a, "--") || !strcmp(a, ":::") || a[0] != '-' || !a[1])
+                        return 0;
+                if (a[1] != '-') {
+                        o = lookup(tables, NULL, 0, a[1]);
+                        if (o && o->arg && a[2])
+                                value = a + 2; /* -pbuild */
+                } else {
+                        eq = strchr(a + 2, '=');
+                        o = lookup(tables, a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2), 0);
+                        if (o && o->arg && eq)
+                                value = eq + 1;
+                }
+                if (!o)
+                        return 0;
+                if (o->arg && !value) {
+                        if (i + 1 >= argc)
+                                return 0;
+                        value = argv[++i];
+                }
+                if (o->handler == opt_policy && (r = rf_policy_load(p, value, err)) < 0)
+                        return r;
+        }
+        return 0;
+}

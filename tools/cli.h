@@ -54,3 +54,10 @@ int cli_batch(int argc, char **argv);
 extern const struct cli_option cli_sandbox_options[];
 /* A signalfd for INT, TERM, HUP, QUIT, USR1 and USR2, which are blocked; -1 on failure. */
 int cli_signal_fd(void);
+/* Load each -p/--policy NAME|FILE of argv[first..] into p, in order, before cli_parse applies
+ * the other flags (so that they override the policy wherever -p stands). Returns 0 or -errno
+ * with err as "FILE:LINE:COLUMN: ...". */
+int cli_apply_policies(const struct cli_option *const *tables, int argc, char **argv, int first,
+                       rf_policy *p, rf_error *err);
+/* `ringfence policy`. */
+int cli_policy(int argc, char **argv);

@@ -13,6 +13,7 @@ static void usage(FILE *f)
                    "Commands:\n"
                    "  run        run one command in a sandbox (ringfence run --help)\n"
                    "  batch      run many, each in a sandbox (ringfence batch --help)\n"
+                   "  policy     check, show and explain policies (ringfence policy help)\n"
                    "  version    print the version\n"
                    "  help       show this help\n\n"
                    "See ringfence(1).\n");
@@ -28,6 +29,8 @@ int main(int argc, char **argv)
                 return cli_run(argc, argv);
         if (!strcmp(argv[1], "batch"))
                 return cli_batch(argc, argv);
+        if (!strcmp(argv[1], "policy"))
+                return cli_policy(argc, argv);
         if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
                 printf("ringfence %s\n", rf_version());
                 return 0;
@@ -36,7 +39,7 @@ int main(int argc, char **argv)
                 usage(stdout);
                 return 0;
         }
-        fprintf(stderr, "ringfence: unknown command '%s', expected run, batch, version or help\n",
+        fprintf(stderr, "ringfence: unknown command '%s', expected run, batch, policy, version or help\n",
                 argv[1]);
         return 125;
 }

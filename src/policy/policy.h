@@ -111,6 +111,10 @@ struct rf_policy {
          * programs compiled at build time (prebuilt.h). Code that changes seccomp other than
          * through policy_set or policy_add_syscall_rule must clear it. */
         bool seccomp_pristine;
+        /* identity = caller: the job keeps the caller's own uid and gid, also as root (the
+         * built-in policy `none`); as_root is then false. Set by the policy language
+         * (parser.c), read by the sandbox's id set-up. */
+        bool caller_identity;
 };
 
 /* Fill p with the embedded default policy. Returns 0 or -errno. */
@@ -196,3 +200,56 @@ int policy_import_seccomp_json(struct rf_policy *p, const char *path, rf_error *
 
 /* Make dst a deep copy of src (dst's old contents are not freed). Release with policy_done. */
 void policy_copy(struct rf_policy *dst, const struct rf_policy *src);
+
+/* ---- the policy language (parser.c) and its names (groups.c) ------------------------------ */
+
+/* Where the settings of a loaded policy came from, for `ringfence policy show`: the last origin
+ * ("build.policy:12") of each single-valued key ("net", "limit.memory") and of each list entry
+ * ("env.pass LANG", "env.set NAME", "fd 3"). Filesystem and seccomp rules keep their own. */
+struct policy_trace {
+        struct strv keys, origins; /* in step */
+        char *base; /* where everything else came from ("default policy"); NULL: the default */
+};
+void policy_trace_done(struct policy_trace *t);
+/* The origin of key, else t's base; never NULL. */
+const char *policy_trace_origin(const struct policy_trace *t, const char *key);
+
+/* Apply the policy file path (ringfence.policy(5)) onto p, line by line: settings, includes,
+ * seccomp-json. Errors are "FILE:LINE:COLUMN: what was wrong, expected what"; p may be partly
+ * changed on failure. Returns 0 or -errno. */
+int policy_load_file(struct rf_policy *p, const char *path, rf_error *err);
+
+/* Apply what spec names onto p: the built-in "default" or "none" (which replace all of p), a
+ * NAME (RF_POLICY_DIR/NAME.policy, then ./policies/NAME.policy), a policy FILE, or a FILE.json
+ * seccomp profile (replaces p's seccomp part). trace (may be NULL) records origins. */
+int policy_load(struct rf_policy *p, const char *spec, struct policy_trace *trace,
+                rf_error *err);
+
+/* Fill p with the built-in policy "none": no sandbox (every namespace off, the host network,
+ * the caller's identity, seccomp allows everything, no limits). Returns 0 or -errno. */
+int policy_init_none(struct rf_policy *p, rf_error *err);
+
+/* Set key to value as a policy line would (groups, argument conditions, $HOME, $PWD and
+ * $TMPDIR, identity = caller), with errors prefixed by origin instead of a position. */
+int policy_set_value(struct rf_policy *p, const char *key, const char *value, const char *origin,
+                     struct policy_trace *trace, rf_error *err);
+
+/* A number (decimal, 0x hex, 0 octal) or constant name ("TIOCSTI"), as conditions take them.
+ * Returns 0 or -EINVAL. */
+int policy_parse_value(const char *s, uint64_t *ret);
+
+/* A named group of system calls; members are names or other groups ("@signal"). */
+struct policy_group {
+        const char *name; /* "@file-system" */
+        const char *description;
+        const char *const *members; /* NULL-terminated */
+};
+/* The i-th group, or NULL past the last. */
+const struct policy_group *policy_group_at(size_t i);
+/* The group called name ("@file-system"), or NULL. */
+const struct policy_group *policy_group_find(const char *name);
+/* Append g's system calls that libseccomp knows to out, nested groups expanded, each once. */
+void policy_group_expand(const struct policy_group *g, struct strv *out);
+/* The value of the constant name[0..len) (AF_UNIX, TIOCSTI, CLONE_NEWUSER, O_RDONLY,
+ * PROT_EXEC, ...): 0, or -ENOENT when unknown. */
+int policy_constant(const char *name, size_t len, uint64_t *ret);

@@ -329,12 +329,13 @@ static void make_ids(struct sandbox_plan *pl, const struct rf_policy *p)
 {
         uid_t euid = geteuid();
         gid_t egid = getegid();
-        uid_t out_uid = euid == 0 ? 65534 : euid;
-        gid_t out_gid = euid == 0 ? 65534 : egid;
+        /* identity = caller (the policy `none`): the caller's own ids and groups, also root's. */
+        uid_t out_uid = euid == 0 && !p->caller_identity ? 65534 : euid;
+        gid_t out_gid = euid == 0 && !p->caller_identity ? 65534 : egid;
 
         pl->rootless = euid != 0;
         pl->userns = p->namespaces & POLICY_NS_USER;
-        pl->drop_groups = !pl->rootless;
+        pl->drop_groups = !pl->rootless && !p->caller_identity;
         if (pl->userns) {
                 pl->uid = p->as_root ? 0 : out_uid;
                 pl->gid = p->as_root ? 0 : out_gid;
