@@ -111,7 +111,8 @@ static json_t *get(const json_t *obj, const char *key)
         return json_is_null(v) ? NULL : v;
 }
 
-/* The kind of a JSON value, for "expected ..., got ..." errors. */
+/* The kind of a JSON value, for "expected ..., got ..." errors; NULL (what get() returns for a
+ * member that is absent or null) is "nothing". */
 static const char *kind(const json_t *v)
 {
         static const char *const kinds[] = {
@@ -120,7 +121,7 @@ static const char *kind(const json_t *v)
                 [JSON_REAL] = "a fractional number", [JSON_TRUE] = "a boolean",
                 [JSON_FALSE] = "a boolean",          [JSON_NULL] = "null",
         };
-        return kinds[json_typeof(v)];
+        return v ? kinds[json_typeof(v)] : "nothing";
 }
 
 /* v as a non-negative integer at path; jansson's integers are signed 64-bit, so values from
