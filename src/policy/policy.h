@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ringfence.h"
 #include "base/strv.h"
@@ -271,3 +272,19 @@ void policy_group_expand(const struct policy_group *g, struct strv *out);
 /* The value of the constant name[0..len) (AF_UNIX, TIOCSTI, CLONE_NEWUSER, O_RDONLY,
  * PROT_EXEC, ...): 0, or -ENOENT when unknown. */
 int policy_constant(const char *name, size_t len, uint64_t *ret);
+
+/* ---- the policy as text (show.c, explain.c, bpf-text.c) ----------------------------------- */
+
+/* Write p as a policy file to f (`ringfence policy show`): a header naming spec, then each
+ * setting with the origin t gives it. */
+void policy_show(FILE *f, const char *spec, const struct rf_policy *p,
+                 const struct policy_trace *t);
+/* Write what p does with the system call name (native number nr; < 0: a call of other
+ * architectures) to f, one line or a list (`ringfence policy explain`). args (NULL-terminated,
+ * may be NULL): up to 6 numbers or constant names. Returns RF_EXPLAIN_ALLOWED, _REFUSED or
+ * _DEPENDS, or -EINVAL for bad args. */
+int policy_explain(FILE *f, const struct rf_policy *p, const struct policy_trace *t,
+                   const char *name, int nr, char *const *args, rf_error *err);
+/* Write prog to f as numbered instructions with what each loads, compares or returns (`ringfence
+ * policy bpf`); spec and kill name it in the header. */
+void policy_bpf_text(FILE *f, const char *spec, const struct sock_fprog *prog, bool kill);
