@@ -28,17 +28,18 @@ echo "1..5"
 i=0
 for t in $targets; do
         i=$((i + 1))
+        max_len=4096
         case $t in
         policy | oci) dict=$src/tests/fuzz/$t.dict ;;
         batch_*) dict=$src/tests/fuzz/batch.dict ;;
-        *) dict= ;;
+        ring) dict= max_len=9300 ;; # the largest ring shape() lays out, and its header
         esac
         art=$build/tests/fuzz/artifacts/$t
         mkdir -p "$scratch/$t" "$art"
         log=$scratch/$t.log
         # libFuzzer stops itself after SECONDS; the outer limit catches a hang it cannot.
         timeout -k 10 $((secs + 120)) "$build/tests/fuzz/fuzz_$t" ${dict:+"-dict=$dict"} \
-                -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+                -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=$max_len \
                 -print_final_stats=1 -artifact_prefix="$art/" \
                 "$scratch/$t" "$src/tests/fuzz/corpus/$t" >"$log" 2>&1
         rc=$?
