@@ -111,7 +111,8 @@ static json_t *get(const json_t *obj, const char *key)
         return json_is_null(v) ? NULL : v;
 }
 
-/* The kind of a JSON value, for "expected ..., got ..." errors. */
+/* The kind of a JSON value, for "expected ..., got ..." errors; NULL (what get() returns for a
+ * member that is absent or null) is "nothing". */
 static const char *kind(const json_t *v)
 {
         static const char *const kinds[] = {
@@ -120,7 +121,7 @@ static const char *kind(const json_t *v)
                 [JSON_REAL] = "a fractional number", [JSON_TRUE] = "a boolean",
                 [JSON_FALSE] = "a boolean",          [JSON_NULL] = "null",
         };
-        return kinds[json_typeof(v)];
+        return v ? kinds[json_typeof(v)] : "nothing";
 }
 
 /* v as a non-negative integer at path; jansson's integers are signed 64-bit, so values from
@@ -601,18 +602,15 @@ static void running_kernel(unsigned v[2])
                 v[0] = v[1] = 0;
 }
 
-/* Import path into p's seccomp part, replacing it; p is untouched on failure. */
-int policy_import_seccomp_json_info(struct rf_policy *p, const char *path,
-                                    struct policy_seccomp_import *ret_info, rf_error *err)
+/* Import the parsed root (named file in errors) into p's seccomp part, replacing it; p is
+ * untouched on failure. */
+static int import_root(struct rf_policy *p, const char *file, const json_t *root,
+                       struct policy_seccomp_import *ret_info, rf_error *err)
 {
-        _cleanup_(json_decrefp) json_t *root = NULL;
-        struct import im = { .file = path, .base = "", .err = err };
+        struct import im = { .file = file, .base = "", .err = err };
         const json_t *prof = NULL;
         int r;
 
-        r = load(path, &root, err);
-        if (r < 0)
-                return r;
         running_kernel(im.kernel);
         r = find_profile(&im, root, &prof);
         if (r >= 0)
@@ -628,6 +626,37 @@ int policy_import_seccomp_json_info(struct rf_policy *p, const char *path,
         }
         policy_done(&im.tmp);
         return r < 0 ? r : 0;
+}
+
+/* Import path into p's seccomp part, replacing it; p is untouched on failure. */
+int policy_import_seccomp_json_info(struct rf_policy *p, const char *path,
+                                    struct policy_seccomp_import *ret_info, rf_error *err)
+{
+        _cleanup_(json_decrefp) json_t *root = NULL;
+        int r;
+
+        r = load(path, &root, err);
+        if (r < 0)
+                return r;
+        return import_root(p, path, root, ret_info, err);
+}
+
+/* The same from len bytes of text in memory, shown as name in errors. */
+int policy_import_seccomp_json_mem(struct rf_policy *p, const char *name, const char *text,
+                                   size_t len, struct policy_seccomp_import *ret_info,
+                                   rf_error *err)
+{
+        _cleanup_(json_decrefp) json_t *root = NULL;
+        json_error_t jerr;
+
+        if (!p || !name || (!text && len))
+                return rf_error_set(err, -EINVAL, "policy_import_seccomp_json_mem: no policy, "
+                                                  "name or text");
+        root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &jerr);
+        if (!root)
+                return rf_error_set(err, -EINVAL, "%s:%d:%d: syntax error: %s", name, jerr.line,
+                                    jerr.column, jerr.text);
+        return import_root(p, name, root, ret_info, err);
 }
 
 /* The same without the counts. */

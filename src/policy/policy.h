@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ringfence.h"
 #include "base/strv.h"
@@ -197,6 +198,10 @@ int policy_import_seccomp_json_info(struct rf_policy *p, const char *path,
                                     struct policy_seccomp_import *ret_info, rf_error *err);
 /* The same, without the counts. */
 int policy_import_seccomp_json(struct rf_policy *p, const char *path, rf_error *err);
+/* The same from len bytes of JSON text in memory (tests, fuzzing), named name in errors. */
+int policy_import_seccomp_json_mem(struct rf_policy *p, const char *name, const char *text,
+                                   size_t len, struct policy_seccomp_import *ret_info,
+                                   rf_error *err);
 
 /* Make dst a deep copy of src (dst's old contents are not freed). Release with policy_done. */
 void policy_copy(struct rf_policy *dst, const struct rf_policy *src);
@@ -218,6 +223,20 @@ const char *policy_trace_origin(const struct policy_trace *t, const char *key);
  * seccomp-json. Errors are "FILE:LINE:COLUMN: what was wrong, expected what"; p may be partly
  * changed on failure. Returns 0 or -errno. */
 int policy_load_file(struct rf_policy *p, const char *path, rf_error *err);
+
+/* A policy file in memory, for policy_load_mem. */
+struct policy_mem_file {
+        const char *name; /* as errors show it and includes name it ("main.policy", "sub/a.policy") */
+        const char *text; /* len bytes, not NUL-terminated */
+        size_t len;
+};
+
+/* Apply files[0] onto p as policy_load_file would, with trace (may be NULL), except that
+ * include, seccomp-json and policy names find their files only among files (a NAME as
+ * "policies/NAME.policy"), never on the filesystem: for tests and fuzzing. The built-ins default
+ * and none still apply. Returns 0 or -errno; p may be partly changed on failure. */
+int policy_load_mem(struct rf_policy *p, const struct policy_mem_file *files, size_t n_files,
+                    struct policy_trace *trace, rf_error *err);
 
 /* Apply what spec names onto p: the built-in "default" or "none" (which replace all of p), a
  * NAME (RF_POLICY_DIR/NAME.policy, then ./policies/NAME.policy), a policy FILE, or a FILE.json
@@ -253,3 +272,19 @@ void policy_group_expand(const struct policy_group *g, struct strv *out);
 /* The value of the constant name[0..len) (AF_UNIX, TIOCSTI, CLONE_NEWUSER, O_RDONLY,
  * PROT_EXEC, ...): 0, or -ENOENT when unknown. */
 int policy_constant(const char *name, size_t len, uint64_t *ret);
+
+/* ---- the policy as text (show.c, explain.c, bpf-text.c) ----------------------------------- */
+
+/* Write p as a policy file to f (`ringfence policy show`): a header naming spec, then each
+ * setting with the origin t gives it. */
+void policy_show(FILE *f, const char *spec, const struct rf_policy *p,
+                 const struct policy_trace *t);
+/* Write what p does with the system call name (native number nr; < 0: a call of other
+ * architectures) to f, one line or a list (`ringfence policy explain`). args (NULL-terminated,
+ * may be NULL): up to 6 numbers or constant names. Returns RF_EXPLAIN_ALLOWED, _REFUSED or
+ * _DEPENDS, or -EINVAL for bad args. */
+int policy_explain(FILE *f, const struct rf_policy *p, const struct policy_trace *t,
+                   const char *name, int nr, char *const *args, rf_error *err);
+/* Write prog to f as numbered instructions with what each loads, compares or returns (`ringfence
+ * policy bpf`); spec and kill name it in the header. */
+void policy_bpf_text(FILE *f, const char *spec, const struct sock_fprog *prog, bool kill);

@@ -7,11 +7,8 @@
  * out a valid header and takes the positions and the records from the input, so that the fuzzer
  * reaches the records sooner. Bit 1 of byte 0 picks ring_pop_batch over ring_pop.
  *
- * Build and run (not part of make check):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ibuild -Iinclude -Isrc \
- *         tests/fuzz/fuzz_ring.c src/ring/shm.c src/ring/spsc.c src/ring/wake.c \
- *         src/base/error.c -o fuzz_ring
- *   ./fuzz_ring -max_len=9300 -max_total_time=60
+ * Built by `make fuzz` (tests/fuzz/build.sh); run with tests/fuzz/run-all.sh or
+ *   build/tests/fuzz/fuzz_ring -max_len=9300 tests/fuzz/corpus/ring
  */
 #include "config.h"
 

@@ -641,6 +641,15 @@ static const struct {
           "SCMP_ARCH_X86_64" },
         { "ent.json", PRE_ "[\"read\"]}",
           "ent.json: syscalls[0]: expected an object with names and action, got a string" },
+        /* Found by tests/fuzz/fuzz_oci (corpus/oci/regress-no-value.json): a condition without
+         * value or index crashed the import (kind() of a missing member). */
+        { "noval.json", ARG_("{\"index\": 0, \"valueTwo\": 0, \"op\": \"SCMP_CMP_MASKED_EQ\"}"),
+          "noval.json: syscalls[0].args[0].value: expected a non-negative integer, got nothing" },
+        { "noidx.json", ARG_("{\"value\": 1, \"op\": \"SCMP_CMP_EQ\"}"),
+          "noidx.json: syscalls[0].args[0].index: expected a non-negative integer, got nothing" },
+        { "nullidx.json", ARG_("{\"index\": null, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}"),
+          "nullidx.json: syscalls[0].args[0].index: expected a non-negative integer, got "
+          "nothing" },
 };
 
 START_TEST(test_errors)
@@ -651,6 +660,21 @@ START_TEST(test_errors)
         ck_assert_int_eq(policy_import_seccomp_json(&p, bad[_i].name, &err), -EINVAL);
         ck_assert_int_eq(err.code, -EINVAL);
         ck_assert_str_eq(err.msg, bad[_i].msg);
+}
+END_TEST
+
+/* The same inputs from memory (what the fuzzer uses): the same sentences, nothing written. */
+START_TEST(test_errors_mem)
+{
+        rf_error err = { 0 };
+        size_t n = p.seccomp.n_rules;
+
+        ck_assert_int_eq(policy_import_seccomp_json_mem(&p, bad[_i].name, bad[_i].json,
+                                                        strlen(bad[_i].json), NULL, &err),
+                         -EINVAL);
+        ck_assert_int_eq(err.code, -EINVAL);
+        ck_assert_str_eq(err.msg, bad[_i].msg);
+        ck_assert_uint_eq(p.seccomp.n_rules, n); /* untouched */
 }
 END_TEST
 
@@ -832,6 +856,7 @@ static Suite *policy_oci_suite(bool load_filters)
         tc = tcase_create("errors");
         tcase_add_checked_fixture(tc, setup, teardown);
         tcase_add_loop_test(tc, test_errors, 0, (int)ARRAY_SIZE(bad));
+        tcase_add_loop_test(tc, test_errors_mem, 0, (int)ARRAY_SIZE(bad));
         suite_add_tcase(s, tc);
 
         tc = tcase_create("programs");
