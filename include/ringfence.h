@@ -323,6 +323,50 @@ RF_EXPORT int rf_ring_set_spin(rf_ring *r, uint32_t spin_us);
 /* Fill *ret with the system calls r made so far to sleep and wake. Returns 0 or -EINVAL. */
 RF_EXPORT int rf_ring_get_stats(rf_ring *r, rf_ring_stats *ret);
 
+/* ---- worker threads ------------------------------------------------------------------ */
+
+/* A pool of worker threads that run C functions of the caller's (Node's worker-thread model):
+ * no isolation (a task that crashes takes the process down), the cheapest way to run work on
+ * every core. Each worker has a request and a reply ring of its own and sleeps when idle.
+ * Opaque; owned by the thread that made it, the only one that may submit and wait. */
+typedef struct rf_pool rf_pool;
+
+/* A task, run on a worker thread; what it returns goes to its done function. */
+typedef int (*rf_task_fn)(void *arg);
+/* Called once per task on the owner's thread, from rf_pool_wait or rf_pool_free, with what the
+ * task returned, or -ECANCELED when rf_pool_free came before the task started. */
+typedef void (*rf_task_done_fn)(void *arg, int result);
+
+/* A pool of nthreads workers (0: one per core the process may run on; at most 1024). Workers
+ * block every signal. *ret is freed with rf_pool_free. Returns 0, -EINVAL, or the errno of
+ * eventfd or pthread_create. */
+RF_EXPORT int rf_pool_new(int nthreads, rf_pool **ret, rf_error *err);
+
+/* Queue fn(arg) to run on a worker; done(arg, result) runs later on this thread, inside
+ * rf_pool_wait (or rf_pool_free). arg is the caller's and must live until done. Tasks may run in
+ * any order and at the same time. Never blocks: when every worker has enough, the task waits in
+ * the pool. Returns 0; -EINVAL (NULL p, fn or done); -EPERM from another thread than the owner;
+ * -ESHUTDOWN from a done function that rf_pool_free called. */
+RF_EXPORT int rf_pool_submit(rf_pool *p, rf_task_fn fn, rf_task_done_fn done, void *arg,
+                             rf_error *err);
+
+/* Run the done functions of the tasks finished so far; when none has finished, sleep until one
+ * does or timeout_ms pass (< 0: no limit; 0: don't sleep). Done functions may submit more tasks.
+ * Returns how many done functions ran: 0 when the time ran out or no task is pending; -EINVAL;
+ * -EPERM from another thread than the owner. */
+RF_EXPORT int rf_pool_wait(rf_pool *p, int timeout_ms, rf_error *err);
+
+/* Tasks submitted whose done function has not run yet (0 for NULL). */
+RF_EXPORT size_t rf_pool_pending(const rf_pool *p);
+
+/* The number of worker threads (0 for NULL). */
+RF_EXPORT int rf_pool_threads(const rf_pool *p);
+
+/* Stop and free p (NULL is fine), from the owner's thread, not from a done function: tasks not
+ * started yet do not run (their done gets -ECANCELED), running ones finish, every pending done
+ * function runs before it returns, and the threads are joined. Returns NULL. */
+RF_EXPORT rf_pool *rf_pool_free(rf_pool *p);
+
 #ifdef __cplusplus
 }
 #endif

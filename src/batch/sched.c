@@ -454,5 +454,8 @@ out:
 
 int batch_engine_new(struct batch *b, int signal_fd, rf_error *err)
 {
-        return engine_new(on_done, on_signal, signal_fd, b, &b->e, err);
+        int r = engine_new(on_done, on_signal, signal_fd, b, &b->e, err);
+
+        /* Spawns run on worker threads (one per core), while the engine reads and reaps. */
+        return r < 0 ? r : engine_use_pool(b->e, 0, err);
 }

@@ -11,7 +11,7 @@
 
 /* The kinds of operation a job has in flight; one slot each. */
 enum eop_kind { EOP_EXIT, EOP_CHAN, EOP_LISTENER, EOP_OUT, EOP_ERR, EOP_TIMEOUT, EOP_DRAIN,
-                EOP_CANCEL, _EOP_MAX, EOP_SIGNAL = 100 };
+                EOP_CANCEL, _EOP_MAX, EOP_SIGNAL = 100, EOP_POOL };
 
 struct ejob;
 
@@ -32,6 +32,12 @@ struct ejob {
         int listener;
         int pipes[2], sinks[2];
         bool exited, got_exit, got_error, timed_out, output_cut, killed_violation, fallback;
+        /* With a pool: a worker plans and spawns the job; until its answer the worker owns plan,
+         * proc and spawn_err, and a kill waits in kill_signo. */
+        bool spawning;
+        int kill_signo;
+        int stdio[3];
+        rf_error spawn_err;
         struct child_msg exit_msg, error_msg;
         siginfo_t info;
         uint64_t start_us;
@@ -42,6 +48,13 @@ struct ejob {
         struct ejob *prev, *next;
 };
 
+/* A completion taken off the ring before its turn, handled at the next engine_wait. */
+struct ecqe {
+        struct eop *op;
+        int res;
+        unsigned flags;
+};
+
 struct engine {
         struct io_uring ring;
         bool have_waitid;
@@ -50,6 +63,10 @@ struct engine {
         void *ctx;
         int signal_fd;
         struct eop sig_op;
+        struct pool *pool;    /* workers that spawn jobs, or NULL: spawn on this thread */
+        struct eop pool_op;   /* the poll on the pool's eventfd */
+        struct ecqe *stash;   /* see engine_sqe */
+        size_t n_stash, cap_stash;
         int running;
         struct ejob *jobs;
 };
@@ -65,5 +82,7 @@ void engine_prep_waitid(struct io_uring_sqe *sqe, int pidfd, siginfo_t *info);
 int ejob_start(struct engine *e, const struct engine_job *spec, rf_error *err);
 /* Handle one completion of one of a job's operations (job.c). */
 void ejob_complete(struct ejob *j, int kind, int res, unsigned cqe_flags);
+/* Answer of a worker that planned and spawned a job (job.c). */
+void ejob_spawned(void *arg, int result);
 /* Kill a job's init (job.c). */
 void ejob_kill(struct ejob *j, int signo);

@@ -36,6 +36,10 @@ typedef void (*engine_signal_fn)(void *ctx, int signo);
  * signals go to on_signal. Returns 0 or -errno. */
 int engine_new(engine_done_fn done, engine_signal_fn on_signal, int signal_fd, void *ctx,
                struct engine **ret, rf_error *err);
+/* From now on, plan and spawn jobs on a pool of nthreads worker threads (0: one per core), so
+ * that spawns run on every core while this thread reads output and reaps; the engine owns each
+ * job's fds from the worker's answer on. Returns 0 or -errno. */
+int engine_use_pool(struct engine *e, unsigned nthreads, rf_error *err);
 /* Kill every running job, wait for their results, and free e (NULL is fine). */
 void engine_free(struct engine *e);
 

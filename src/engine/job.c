@@ -14,6 +14,7 @@
 
 #include "base/base.h"
 #include "engine/engine-internal.h"
+#include "engine/pool.h"
 #include "engine/verdict.h"
 
 static uint64_t now_us(clockid_t c)
@@ -25,6 +26,12 @@ static uint64_t now_us(clockid_t c)
 
 void ejob_kill(struct ejob *j, int signo)
 {
+        if (j->spawning) {
+                /* A worker is spawning it: the kill is sent once the worker answers. */
+                if (j->kill_signo != SIGKILL)
+                        j->kill_signo = signo;
+                return;
+        }
         if (j->proc.pidfd >= 0 && !j->exited)
                 (void)sys_pidfd_send_signal(j->proc.pidfd, signo);
 }
@@ -273,18 +280,70 @@ static int make_capture(struct ejob *j, int stdio[3], rf_error *err)
         return 0;
 }
 
+/* The rest of a start, once the plan and spawn gave r (on this thread, or a worker's): close
+ * the job's ends of the capture pipes, then watch the job, or finish it as a spawn error. */
+static void started(struct ejob *j, int r)
+{
+        const struct policy_limits *l = &j->spec.policy->limits;
+
+        for (int i = 0; i < 2; i++)
+                if (j->pipes[i] >= 0)
+                        close(j->stdio[i + 1]);
+        if (r < 0) {
+                /* Could not start: that is this job's result, not the engine's failure. */
+                j->res.status = RF_STATUS_SPAWN_ERROR;
+                j->res.exit_status = RF_EXIT_INTERNAL;
+                snprintf(j->res.error, sizeof(j->res.error), "%s", j->spawn_err.msg);
+                j->exited = true;
+                sandbox_plan_free(j->plan);
+                j->plan = NULL;
+                finish(j);
+                return;
+        }
+        arm_exit(j);
+        arm_poll(j, EOP_CHAN, j->proc.chan);
+        for (int i = 0; i < 2; i++)
+                if (j->pipes[i] >= 0)
+                        arm_read(j, i);
+        if (l->timeout_ms)
+                arm_timer(j, EOP_TIMEOUT, &j->timeout_ts, l->timeout_ms);
+        if (j->kill_signo)
+                ejob_kill(j, j->kill_signo);
+}
+
+/* On a worker thread: plan and spawn the job; the engine's thread leaves j's plan, proc and
+ * spawn_err alone until ejob_spawned. */
+static int spawn_task(void *arg)
+{
+        struct ejob *j = arg;
+        int r = sandbox_plan_new(j->spec.policy, j->spec.bpf, j->spec.argv, j->stdio, &j->plan,
+                                 &j->spawn_err);
+
+        return r < 0 ? r : sandbox_spawn(j->plan, &j->proc, &j->spawn_err);
+}
+
+void ejob_spawned(void *arg, int result)
+{
+        struct ejob *j = arg;
+
+        j->spawning = false;
+        if (result == -ECANCELED && !j->spawn_err.msg[0])
+                rf_error_set(&j->spawn_err, result, "the engine stopped before the job started");
+        started(j, result);
+}
+
 int ejob_start(struct engine *e, const struct engine_job *spec, rf_error *err)
 {
         struct ejob *j = xcalloc(1, sizeof(*j));
-        int stdio[3] = { spec->stdio[0], spec->stdio[1], spec->stdio[2] };
         const struct policy_limits *l = &spec->policy->limits;
-        rf_error local = { 0 };
         int r = 0;
 
         j->e = e;
         j->spec = *spec;
         j->listener = j->pipes[0] = j->pipes[1] = -1;
         j->proc = (struct sandbox_proc){ .pid = -1, .pidfd = -1, .chan = -1 };
+        for (int i = 0; i < 3; i++)
+                j->stdio[i] = spec->stdio[i];
         for (int k = 0; k < _EOP_MAX; k++)
                 j->ops[k] = (struct eop){ .job = j, .kind = k };
         j->res.exit_code = -1;
@@ -296,33 +355,18 @@ int ejob_start(struct engine *e, const struct engine_job *spec, rf_error *err)
         e->jobs = j;
         e->running++;
         if (spec->capture || l->output)
-                r = make_capture(j, stdio, &local);
-        if (r == 0)
-                r = sandbox_plan_new(spec->policy, spec->bpf, spec->argv, stdio, &j->plan, &local);
-        if (r == 0)
-                r = sandbox_spawn(j->plan, &j->proc, &local);
-        for (int i = 0; i < 2; i++)
-                if (j->pipes[i] >= 0)
-                        close(stdio[i + 1]);
-        if (r < 0) {
-                /* Could not start: that is this job's result, not the engine's failure. */
-                j->res.status = RF_STATUS_SPAWN_ERROR;
-                j->res.exit_status = RF_EXIT_INTERNAL;
-                snprintf(j->res.error, sizeof(j->res.error), "%s", local.msg);
-                if (err)
-                        *err = local;
-                j->exited = true;
-                sandbox_plan_free(j->plan);
-                j->plan = NULL;
-                finish(j);
-                return 0;
+                r = make_capture(j, j->stdio, &j->spawn_err);
+        if (r == 0 && e->pool) {
+                j->spawning = true;
+                r = pool_submit(e->pool, spawn_task, ejob_spawned, j, &j->spawn_err);
+                if (r == 0)
+                        return 0;
+                j->spawning = false;
         }
-        arm_exit(j);
-        arm_poll(j, EOP_CHAN, j->proc.chan);
-        for (int i = 0; i < 2; i++)
-                if (j->pipes[i] >= 0)
-                        arm_read(j, i);
-        if (l->timeout_ms)
-                arm_timer(j, EOP_TIMEOUT, &j->timeout_ts, l->timeout_ms);
+        if (r == 0)
+                r = spawn_task(j);
+        if (r < 0 && err)
+                *err = j->spawn_err;
+        started(j, r);
         return 0;
 }

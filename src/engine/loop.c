@@ -12,15 +12,34 @@
 
 #include "base/base.h"
 #include "engine/engine-internal.h"
+#include "engine/pool.h"
 
 #define IORING_OP_WAITID_ 50 /* Linux 6.7; liburing 2.3 predates it */
+
+/* Move every completion waiting in the ring to the stash, to be handled later. */
+static void stash_cqes(struct engine *e)
+{
+        struct io_uring_cqe *cqe;
+
+        while (io_uring_peek_cqe(&e->ring, &cqe) == 0) {
+                array_grow(&e->stash, &e->cap_stash, e->n_stash + 1, sizeof(*e->stash));
+                e->stash[e->n_stash++] = (struct ecqe){ io_uring_cqe_get_data(cqe), cqe->res,
+                                                        cqe->flags };
+                io_uring_cqe_seen(&e->ring, cqe);
+        }
+}
 
 struct io_uring_sqe *engine_sqe(struct engine *e)
 {
         struct io_uring_sqe *sqe = io_uring_get_sqe(&e->ring);
 
         while (!sqe) {
-                (void)io_uring_submit(&e->ring);
+                /* The kernel refuses to take more (-EBUSY) while completions it could not post
+                 * wait: make room by stashing them; they are handled at the next engine_wait
+                 * (not here: this runs inside handlers). */
+                int r = io_uring_submit(&e->ring);
+                if (r < 0 && r != -EINTR)
+                        stash_cqes(e);
                 sqe = io_uring_get_sqe(&e->ring);
         }
         return sqe;
@@ -61,6 +80,40 @@ static void on_signal_ready(struct engine *e)
                 if (e->on_signal)
                         e->on_signal(e->ctx, (int)si.ssi_signo);
         arm_signal(e);
+}
+
+static void arm_pool(struct engine *e)
+{
+        struct io_uring_sqe *sqe = engine_sqe(e);
+        io_uring_prep_poll_add(sqe, pool_fd(e->pool), POLLIN);
+        engine_arm(e, sqe, &e->pool_op);
+}
+
+/* A worker wrote the pool's eventfd: take the wake-up and watch again (the answers themselves
+ * are drained at the end of engine_wait). */
+static void on_pool_ready(struct engine *e)
+{
+        uint64_t v;
+
+        e->pool_op.pending = false;
+        if (!e->pool) /* freed by engine_free */
+                return;
+        (void)!read(pool_fd(e->pool), &v, sizeof(v));
+        arm_pool(e);
+}
+
+int engine_use_pool(struct engine *e, unsigned nthreads, rf_error *err)
+{
+        int r;
+
+        if (e->pool)
+                return 0;
+        r = pool_new(nthreads, &e->pool, err);
+        if (r < 0)
+                return r;
+        e->pool_op.kind = EOP_POOL;
+        arm_pool(e);
+        return 0;
 }
 
 int engine_new(engine_done_fn done, engine_signal_fn on_signal, int signal_fd, void *ctx,
@@ -105,31 +158,68 @@ void engine_signal_all(struct engine *e, int signo)
                 ejob_kill(j, signo);
 }
 
+/* Handle one completion. */
+static void dispatch(struct engine *e, struct eop *op, int res, unsigned flags)
+{
+        if (!op)
+                return;
+        if (op->kind == EOP_SIGNAL)
+                on_signal_ready(e);
+        else if (op->kind == EOP_POOL)
+                on_pool_ready(e);
+        else
+                ejob_complete(op->job, op->kind, res, flags);
+}
+
+/* Handle the stashed completions (the stash may grow meanwhile). Returns how many. */
+static size_t handle_stash(struct engine *e)
+{
+        size_t i;
+
+        for (i = 0; i < e->n_stash; i++) {
+                struct ecqe c = e->stash[i];
+                dispatch(e, c.op, c.res, c.flags);
+        }
+        e->n_stash = 0;
+        return i;
+}
+
 int engine_wait(struct engine *e, int timeout_ms)
 {
         struct __kernel_timespec ts = { .tv_sec = timeout_ms / 1000,
                                         .tv_nsec = (timeout_ms % 1000) * 1000000L };
         struct io_uring_cqe *cqe;
-        unsigned head, n = 0;
+        bool ready = handle_stash(e) > 0;
         int r;
 
         if (!e->running && !(e->signal_fd >= 0 && timeout_ms != 0))
                 return 0;
-        r = io_uring_submit_and_wait_timeout(&e->ring, &cqe, 1, timeout_ms < 0 ? NULL : &ts,
-                                             NULL);
-        if (r < 0 && r != -ETIME && r != -EINTR)
-                return r;
-        io_uring_for_each_cqe(&e->ring, head, cqe) {
-                struct eop *op = io_uring_cqe_get_data(cqe);
-                n++;
-                if (!op)
-                        continue;
-                if (op->kind == EOP_SIGNAL)
-                        on_signal_ready(e);
-                else
-                        ejob_complete(op->job, op->kind, cqe->res, cqe->flags);
+        /* Sleep only when nothing is ready: then a worker's answer writes the eventfd. */
+        if (!ready && e->pool)
+                ready = pool_sleep_prepare(e->pool) == 1;
+        if (ready) {
+                r = io_uring_submit(&e->ring);
+        } else {
+                r = io_uring_submit_and_wait_timeout(&e->ring, &cqe, 1,
+                                                     timeout_ms < 0 ? NULL : &ts, NULL);
+                if (e->pool)
+                        pool_sleep_done(e->pool);
         }
-        io_uring_cq_advance(&e->ring, n);
+        if (r < 0 && r != -ETIME && r != -EINTR && r != -EBUSY)
+                return r;
+        /* One at a time, each marked seen before it is handled, so that the handlers' new
+         * operations find room in the completion queue; a bounded number per call. */
+        for (unsigned n = 0; n < 4096 && io_uring_peek_cqe(&e->ring, &cqe) == 0; n++) {
+                struct eop *op = io_uring_cqe_get_data(cqe);
+                int res = cqe->res;
+                unsigned flags = cqe->flags;
+
+                io_uring_cqe_seen(&e->ring, cqe);
+                dispatch(e, op, res, flags);
+        }
+        handle_stash(e);
+        if (e->pool)
+                pool_drain(e->pool);
         return e->running;
 }
 
@@ -140,7 +230,16 @@ void engine_free(struct engine *e)
         engine_signal_all(e, SIGKILL);
         while (e->running > 0 && engine_wait(e, 1000) > 0)
                 ;
+        if (e->pool) {
+                /* The workers go only now: a job's init dies with the thread that spawned it. */
+                pool_free(e->pool);
+                e->pool = NULL;
+                engine_signal_all(e, SIGKILL);
+                while (e->running > 0 && engine_wait(e, 1000) > 0)
+                        ;
+        }
         io_uring_queue_exit(&e->ring);
+        free(e->stash);
         free(e);
 }
 

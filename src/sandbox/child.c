@@ -314,5 +314,10 @@ CHILD_CODE int child_init(void *arg)
         child_send(pl, &m, pl->listener_fd);
         if (pl->listener_fd >= 0)
                 (void)RSYS(SYS_close, pl->listener_fd);
+        /* Keep only the channel: what the host had open when we were cloned (say, the pipes of a
+         * job that another thread was spawning) must not stay open for as long as we live. */
+        if (pl->chan > 0)
+                (void)RSYS(SYS_close_range, 0, pl->chan - 1, 0);
+        (void)RSYS(SYS_close_range, pl->chan + 1, ~0U, 0);
         child_reap_loop(pl, cmd);
 }

@@ -400,7 +400,7 @@ static int make_limits(struct sandbox_plan *pl, const struct rf_policy *p, rf_er
 
 static int read_cap_last(void)
 {
-        static int cached = -1;
+        static _Atomic int cached = -1; /* plans are made on several threads */
         int v = 40;
         FILE *f;
 
@@ -524,9 +524,9 @@ void sandbox_plan_free(struct sandbox_plan *pl)
 {
         if (!pl)
                 return;
-        for (size_t i = 0; i < pl->n_steps; i++)
-                if (pl->steps[i].tree_fd >= 0)
-                        close(pl->steps[i].tree_fd);
+        /* Not the steps' tree_fd: the child opened them in its own fd table (it shares our
+         * memory, not our fds), and a child killed during its setup leaves numbers there that
+         * are other fds of ours. */
         for (int i = 0; i < 3; i++)
                 if (pl->cgroup_procs[i] >= 0)
                         close(pl->cgroup_procs[i]);
