@@ -83,6 +83,12 @@ int cli_run(int argc, char **argv)
         rf_policy *p;
         int r;
 
+        /* A policy's $PWD is where we are: a launcher started by ninja or make -C inherits a
+         * stale PWD. */
+        char *cwd = getcwd(NULL, 0);
+        if (cwd)
+                setenv("PWD", cwd, 1);
+        free(cwd);
         p = rf_policy_new_default(&err);
         if (!p) {
                 fprintf(stderr, "ringfence run: %s\n", err.msg);

@@ -59,6 +59,36 @@ static CHILD_CODE long clone_trees(struct sandbox_plan *pl, int *index)
         return 0;
 }
 
+/* The kernel-wide knobs under the job's /proc (sysctls, sysrq, irq affinity, ...) are
+ * checked against the global root uid's owner bits, not capabilities: a job that runs as the
+ * caller's root (identity = caller) could write them. Each becomes a read-only bind of itself,
+ * as Docker and bubblewrap do; names this kernel lacks are skipped. */
+static CHILD_CODE long proc_readonly(const char *dst)
+{
+        static const char *const names[] = { "sys", "sysrq-trigger", "irq", "bus", "fs",
+                                             "acpi", "scsi", "latency_stats", "timer_list" };
+        long dfd, fd, r = 0;
+
+        dfd = RSYS(SYS_openat, AT_FDCWD, dst, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return dfd;
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && r >= 0; i++) {
+                fd = RSYS(SYS_open_tree, dfd, names[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+                if (fd == -ENOENT)
+                        continue;
+                if (fd < 0) {
+                        r = fd;
+                        break;
+                }
+                r = set_attr((int)fd, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0, 0);
+                if (r >= 0)
+                        r = RSYS(SYS_move_mount, fd, "", dfd, names[i], MOVE_MOUNT_F_EMPTY_PATH);
+                (void)RSYS(SYS_close, fd);
+        }
+        (void)RSYS(SYS_close, dfd);
+        return r;
+}
+
 static CHILD_CODE long run_step(struct mount_step *s)
 {
         long r, fd;
@@ -86,7 +116,7 @@ static CHILD_CODE long run_step(struct mount_step *s)
         case MSTEP_PROC:
                 r = RSYS(SYS_mount, "proc", s->dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
                          "hidepid=2");
-                return r;
+                return r < 0 ? r : proc_readonly(s->dst);
         case MSTEP_HIDE:
                 if (s->is_dir)
                         r = RSYS(SYS_mount, "tmpfs", s->dst, "tmpfs",
