@@ -61,6 +61,11 @@ void batch_input_done(struct batch_input *in);
  * has none (the caller handles that). {1.} {1/} {1//} {1/.} combine a position with a path form.
  * Returns a new string. */
 char *batch_template_word(const char *w, char *const *args, uint64_t seq);
+/* The same, appending the result to words as GNU parallel makes arguments: a replacement string
+ * without a position ({} {.} {/} {//} {/.}) stands for each value as a word of its own when there
+ * are several (several ::: groups), the text before it joining the first and the text after it
+ * the last: `x{}y ::: a ::: b` appends "xa" and "by". One value gives one word. */
+void batch_template_words(const char *w, char *const *args, uint64_t seq, struct strv *words);
 /* Whether any word of the template has a replacement string. */
 bool batch_template_has_replacements(char *const *template_);
 /* Split a command line as a shell would (quotes '...' "..." and backslashes; no expansions, no

@@ -71,7 +71,7 @@ static void build_argv(const struct batch_source *s, struct batch_input *in, con
 
         if (s->o.template_) {
                 for (char **w = s->o.template_; *w; w++)
-                        strv_push_take(&in->argv, batch_template_word(*w, in->args.v, in->seq));
+                        batch_template_words(*w, in->args.v, in->seq, &in->argv);
                 for (size_t i = 0; !s->has_rs && i < in->args.n; i++)
                         strv_push(&in->argv, in->args.v[i]);
                 return;

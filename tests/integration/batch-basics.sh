@@ -6,7 +6,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 53
+plan 54
 
 # lines FILE: FILE's lines joined by "|" (to compare whole outputs in one line).
 lines() { tr '\n' '|' <"$1" | sed 's/|$//'; }
@@ -25,9 +25,13 @@ expect_eq "{/} is the basename" "$(col 4)" "b.c d.txt x.tar.gz file"
 expect_eq "{//} is the dirname (. without a slash)" "$(col 5)" "/a . . dir.x"
 expect_eq "{/.} is the basename without extension" "$(col 6)" "b d x.tar file"
 
-rfb -k printf '%s:%s:%s:[%s]\n' {#} {1} {2} {} ::: a b ::: 1 2
-expect_eq "two ::: groups: the cross product, the last group fastest; {1} {2} {} {#}" \
-        "$(lines "$OUT")" "1:a:1:[a 1]|2:a:2:[a 2]|3:b:1:[b 1]|4:b:2:[b 2]"
+rfb -k printf '%s:%s:%s:[%s][%s]\n' {#} {1} {2} {} ::: a b ::: 1 2
+expect_eq "two ::: groups: the cross product, the last group fastest; {1} {2} {#}; {} is one argument per group" \
+        "$(lines "$OUT")" "1:a:1:[a][1]|2:a:2:[a][2]|3:b:1:[b][1]|4:b:2:[b][2]"
+# GNU parallel 20221122 prints <xa><c dy> and <xb><c dy> for the same command.
+rfb -k printf '<%s>' x{}y ::: a b ::: 'c d'
+expect_eq "two ::: groups: x{}y is two arguments, as in GNU parallel (x and the first value, the second and y)" \
+        "$(cat "$OUT")" "<xa><c dy><xb><c dy>"
 rfb -k echo {1/.} {2//} {2.} ::: /x/y.c ::: /p/q.r
 expect_eq "positional replacement strings take the operations too ({1/.} {2//} {2.})" \
         "$(cat "$OUT")" "y /p /p/q"
