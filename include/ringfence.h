@@ -157,6 +157,9 @@ typedef struct rf_batch_options {
         int32_t dry_run;         /* print the commands, run nothing */
         int32_t progress;        /* a progress bar on stderr */
         int signal_fd;           /* a signalfd: INT/TERM stop the batch (twice: at once) */
+        int32_t skip_bad_input;  /* a malformed input of a file is skipped with a record when its
+                                  * turn comes (0: the file is read ahead and a malformed line
+                                  * stops the batch before anything starts) */
 } rf_batch_options;
 
 /* What a batch did. */

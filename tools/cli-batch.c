@@ -154,6 +154,16 @@ static int opt_jsonl(struct cli_result *out, const char *v, rf_error *err)
         return 0;
 }
 
+/* --bad-input stop|skip: what a malformed line of an input file does. */
+static int opt_bad_input(struct cli_result *out, const char *v, rf_error *err)
+{
+        if (strcmp(v, "stop") && strcmp(v, "skip"))
+                return bad(err, "--bad-input", v, "stop (check the whole file before starting) "
+                                                  "or skip (skip a bad line with a record)");
+        O(out)->skip_bad_input = !strcmp(v, "skip");
+        return 0;
+}
+
 static int opt_bar(struct cli_result *out, const char *v, rf_error *err)
 {
         (void)v;
@@ -172,6 +182,8 @@ static const struct cli_option batch_only_options[] = {
         CUSTOM("null", NULL, "inputs are NUL-separated", '0', opt_nul),
         CUSTOM("jsonl", NULL, "inputs are JSON lines with argv, env, cwd, stdin, set", 0,
                opt_jsonl),
+        CUSTOM("bad-input", "WHAT", "a malformed line of -a FILE: stop (default: before "
+               "anything starts) or skip (with a record)", 0, opt_bad_input),
         CUSTOM("keep-order", NULL, "print output in input order", 'k', opt_keep_order),
         CUSTOM("line-buffer", NULL, "pass output line by line as it comes", 0, opt_line_buffer),
         CUSTOM("tag", NULL, "prefix output lines with the job's input", 0, opt_tag),

@@ -50,6 +50,14 @@ static int setup(struct batch *b, const rf_batch_options *o, rf_error *err)
                 return r;
         if ((r = batch_source_open(&so, &b->src, err)) < 0)
                 return r;
+        /* A file is read ahead first: a malformed line stops the batch before anything runs,
+         * and the number of jobs gives the progress line its ETA. */
+        if (!o->skip_bad_input || o->progress || o->input == RF_BATCH_ARGS) {
+                r = batch_source_prescan(&so, b->p, !o->skip_bad_input, &b->n_inputs, err);
+                if (r < 0)
+                        return r;
+                b->n_inputs_known = r > 0;
+        }
         if ((o->resume || o->resume_failed) &&
             (r = batch_done_load(o->json_path, o->joblog_path, &b->done, err)) < 0)
                 return r;

@@ -33,6 +33,7 @@ struct batch_source_opts {
 /* One job as read from the source, before it runs. Owned by the caller once returned. */
 struct batch_input {
         uint64_t seq;           /* 1, 2, 3, ... in input order */
+        uint64_t line;          /* the line (or -0 record) of the file it came from; 0 for ::: */
         struct strv argv;       /* the command, replacement strings applied */
         struct strv args;       /* the input values ({} or {1}..{N}); for --tag and the joblog */
         /* JSONL only: */
@@ -56,17 +57,37 @@ int batch_source_next(struct batch_source *s, struct batch_input *in, rf_error *
 void batch_source_free(struct batch_source *s);
 void batch_input_done(struct batch_input *in);
 
+/* Read the input ahead, before the batch starts (prescan.c): for ::: groups, count the jobs; for a
+ * regular file (-a FILE), go through it once, counting the jobs and, with stop_on_bad, checking
+ * each line (and a JSON line's own settings against p, when p is given). Returns 1 with
+ * *ret_count, 0 when the input cannot be read ahead (standard input, a pipe), -EINVAL with err
+ * naming the file and the first bad line, or -errno. Memory is constant in the number of lines. */
+int batch_source_prescan(const struct batch_source_opts *o, const struct rf_policy *p,
+                         bool stop_on_bad, uint64_t *ret_count, rf_error *err);
+
 /* Apply the replacement strings {} {#} {.} {/} {//} {/.} {1}..{9} to template word w for input values args and job number seq; a word without
  * replacement strings gets the input appended as GNU parallel does only when the whole template
  * has none (the caller handles that). {1.} {1/} {1//} {1/.} combine a position with a path form.
  * Returns a new string. */
 char *batch_template_word(const char *w, char *const *args, uint64_t seq);
+/* The same, appending the result to words as GNU parallel makes arguments: a replacement string
+ * without a position ({} {.} {/} {//} {/.}) stands for each value as a word of its own when there
+ * are several (several ::: groups), the text before it joining the first and the text after it
+ * the last: `x{}y ::: a ::: b` appends "xa" and "by". One value gives one word. */
+void batch_template_words(const char *w, char *const *args, uint64_t seq, struct strv *words);
 /* Whether any word of the template has a replacement string. */
 bool batch_template_has_replacements(char *const *template_);
 /* Split a command line as a shell would (quotes '...' "..." and backslashes; no expansions, no
  * operators): appends the words to out. Returns 0, or -EINVAL with err saying what was expected
  * ("unterminated quote, expected a closing '"). */
 int batch_split_line(const char *line, struct strv *out, rf_error *err);
+
+/* The policy of a job with its own settings (JSON lines "set", "env", "cwd"; jobpolicy.c): a copy
+ * of base with them applied into *ret, which the caller releases with policy_done, and whether a
+ * seccomp setting changed (the filter must be compiled again). Returns 1 when *ret was made, 0
+ * when in has no settings of its own (*ret untouched), or -EINVAL with err (*ret released). */
+int batch_job_policy(const struct rf_policy *base, const struct batch_input *in,
+                     struct rf_policy *ret, bool *ret_seccomp, rf_error *err);
 
 /* ---- records and resume (results.c, joblog.c, resume.c) -------------------------------- */
 

@@ -319,36 +319,21 @@ static int stdin_memfd(struct bjob *bj, rf_error *err)
  * setting the job is skipped with the reason. Returns 0 or -EINVAL. */
 static int own_policy(struct batch *b, struct bjob *bj)
 {
-        char origin[48];
+        struct rf_policy *own = xcalloc(1, sizeof(*own));
         rf_error e = { 0 };
         bool seccomp = false;
-        int r = 0;
+        int r = batch_job_policy(b->p, &bj->in, own, &seccomp, &e);
 
-        if (!bj->in.settings.n && !bj->in.env_set.n && !bj->in.cwd)
-                return 0;
-        snprintf(origin, sizeof(origin), "job %llu", (unsigned long long)bj->in.seq);
-        bj->policy = xcalloc(1, sizeof(*bj->policy));
-        policy_copy(bj->policy, b->p);
-        for (size_t i = 0; i < bj->in.settings.n && r == 0; i++) {
-                char *kv = bj->in.settings.v[i], *eq = strchr(kv, '=');
-                if (!eq)
-                        continue;
-                *eq = '\0';
-                seccomp |= !strncmp(kv, "seccomp", 7);
-                r = policy_set(bj->policy, kv, eq + 1, origin, &e);
-                *eq = '=';
-        }
-        for (size_t i = 0; i < bj->in.env_set.n && r == 0; i++)
-                r = policy_set(bj->policy, "env.set", bj->in.env_set.v[i], origin, &e);
-        if (r == 0 && bj->in.cwd)
-                r = policy_set(bj->policy, "cwd", bj->in.cwd, origin, &e);
-        if (r == 0 && seccomp) {
-                r = policy_compile(bj->policy, &bj->bpf, &e);
-                bj->own_bpf = r == 0;
+        if (r <= 0) {
+                free(own);
+        } else {
+                bj->policy = own;
+                r = seccomp ? policy_compile(own, &bj->bpf, &e) : 0;
+                bj->own_bpf = seccomp && r == 0;
         }
         if (r < 0)
                 bj->in.error = xstrdup(e.msg);
-        return r;
+        return r < 0 ? r : 0;
 }
 
 /* Read the next input and start it, skip it, or print it (--dry-run). Returns 1 when a slot was

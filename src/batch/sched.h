@@ -43,6 +43,8 @@ struct batch {
         struct bjob *order_head, *order_tail;
         struct bjob *retry_head;
         uint64_t start_us, last_progress_us;
+        uint64_t n_inputs;       /* jobs in the input, when known (n_inputs_known) */
+        bool n_inputs_known;
 };
 
 /* Create b's engine, with the batch's job and signal handlers. Returns 0 or -errno. */

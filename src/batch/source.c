@@ -71,7 +71,7 @@ static void build_argv(const struct batch_source *s, struct batch_input *in, con
 
         if (s->o.template_) {
                 for (char **w = s->o.template_; *w; w++)
-                        strv_push_take(&in->argv, batch_template_word(*w, in->args.v, in->seq));
+                        batch_template_words(*w, in->args.v, in->seq, &in->argv);
                 for (size_t i = 0; !s->has_rs && i < in->args.n; i++)
                         strv_push(&in->argv, in->args.v[i]);
                 return;
@@ -148,6 +148,7 @@ static int next_line(struct batch_source *s, struct batch_input *in, rf_error *e
         if (r <= 0)
                 return r;
         in->seq = ++s->seq;
+        in->line = s->lineno;
         snprintf(where, sizeof(where), "input %s %llu", s->o.nul ? "record" : "line",
                  (unsigned long long)s->lineno);
         if (memchr(s->line, '\0', len)) {
@@ -305,6 +306,7 @@ static int next_jsonl(struct batch_source *s, struct batch_input *in, rf_error *
                         return r;
         } while (len == strlen(s->line) && is_blank_line(s->line));
         in->seq = ++s->seq;
+        in->line = s->lineno;
         o = json_loadb(s->line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
         if (!o)
                 rf_error_set(&e, -EINVAL, "invalid JSON at column %d: %s", jerr.column, jerr.text);

@@ -22,10 +22,13 @@ enum rs_op {
         RS_BASE_NO_EXT, /* {/.} */
 };
 
-/* The word being built. */
+/* The word being built, and where the finished words go: with words set, a value boundary of
+ * a multi-value replacement string ends the word (GNU parallel's {} with several groups gives
+ * separate arguments); without, the values are joined by a space in one string. */
 struct buf {
         char *s;
         size_t n, cap;
+        struct strv *words;
 };
 
 static void put(struct buf *b, const char *p, size_t len)
@@ -147,8 +150,21 @@ static void put_value(struct buf *out, const char *v, enum rs_op op)
         }
 }
 
+/* Between two values of a multi-value replacement string: a new word, or a space. */
+static void value_break(struct buf *out)
+{
+        if (!out->words) {
+                put(out, " ", 1);
+                return;
+        }
+        strv_push(out->words, out->s);
+        out->n = 0;
+        out->s[0] = '\0';
+}
+
 /* Write what rs stands for. Without a position, each value gets the operation and the results
- * are joined by a space, as parallel does for {.} with several input sources. */
+ * are separate words (or joined by a space), as parallel does for {} and {.} with several input
+ * sources: `x{}y ::: a ::: b` gives the words "xa" and "by". */
 static void put_rs(struct buf *out, const struct rs *rs, char *const *args, uint64_t seq)
 {
         size_t n = strv_length(args);
@@ -162,36 +178,51 @@ static void put_rs(struct buf *out, const struct rs *rs, char *const *args, uint
         } else {
                 for (size_t i = 0; i < n; i++) {
                         if (i)
-                                put(out, " ", 1);
+                                value_break(out);
                         put_value(out, args[i], rs->op);
                 }
+        }
+}
+
+/* Fill out (the word so far, and where finished words go) from template word w. */
+static void expand(struct buf *out, const char *w, char *const *args, uint64_t seq)
+{
+        struct rs rs;
+        size_t len;
+
+        put(out, "", 0);
+        for (const char *p = w; *p;) {
+                const char *brace = strchr(p, '{');
+                if (!brace) {
+                        put_str(out, p);
+                        break;
+                }
+                put(out, p, (size_t)(brace - p));
+                len = rs_parse(brace, &rs);
+                if (len == 0) {
+                        put(out, "{", 1);
+                        p = brace + 1;
+                        continue;
+                }
+                put_rs(out, &rs, args, seq);
+                p = brace + len;
         }
 }
 
 char *batch_template_word(const char *w, char *const *args, uint64_t seq)
 {
         struct buf out = { 0 };
-        struct rs rs;
-        size_t len;
 
-        put(&out, "", 0);
-        for (const char *p = w; *p;) {
-                const char *brace = strchr(p, '{');
-                if (!brace) {
-                        put_str(&out, p);
-                        break;
-                }
-                put(&out, p, (size_t)(brace - p));
-                len = rs_parse(brace, &rs);
-                if (len == 0) {
-                        put(&out, "{", 1);
-                        p = brace + 1;
-                        continue;
-                }
-                put_rs(&out, &rs, args, seq);
-                p = brace + len;
-        }
+        expand(&out, w, args, seq);
         return out.s;
+}
+
+void batch_template_words(const char *w, char *const *args, uint64_t seq, struct strv *words)
+{
+        struct buf out = { .words = words };
+
+        expand(&out, w, args, seq);
+        strv_push_take(words, out.s);
 }
 
 bool batch_template_has_replacements(char *const *template_)

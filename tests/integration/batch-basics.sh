@@ -6,7 +6,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 53
+plan 59
 
 # lines FILE: FILE's lines joined by "|" (to compare whole outputs in one line).
 lines() { tr '\n' '|' <"$1" | sed 's/|$//'; }
@@ -25,9 +25,13 @@ expect_eq "{/} is the basename" "$(col 4)" "b.c d.txt x.tar.gz file"
 expect_eq "{//} is the dirname (. without a slash)" "$(col 5)" "/a . . dir.x"
 expect_eq "{/.} is the basename without extension" "$(col 6)" "b d x.tar file"
 
-rfb -k printf '%s:%s:%s:[%s]\n' {#} {1} {2} {} ::: a b ::: 1 2
-expect_eq "two ::: groups: the cross product, the last group fastest; {1} {2} {} {#}" \
-        "$(lines "$OUT")" "1:a:1:[a 1]|2:a:2:[a 2]|3:b:1:[b 1]|4:b:2:[b 2]"
+rfb -k printf '%s:%s:%s:[%s][%s]\n' {#} {1} {2} {} ::: a b ::: 1 2
+expect_eq "two ::: groups: the cross product, the last group fastest; {1} {2} {#}; {} is one argument per group" \
+        "$(lines "$OUT")" "1:a:1:[a][1]|2:a:2:[a][2]|3:b:1:[b][1]|4:b:2:[b][2]"
+# GNU parallel 20221122 prints <xa><c dy> and <xb><c dy> for the same command.
+rfb -k printf '<%s>' x{}y ::: a b ::: 'c d'
+expect_eq "two ::: groups: x{}y is two arguments, as in GNU parallel (x and the first value, the second and y)" \
+        "$(cat "$OUT")" "<xa><c dy><xb><c dy>"
 rfb -k echo {1/.} {2//} {2.} ::: /x/y.c ::: /p/q.r
 expect_eq "positional replacement strings take the operations too ({1/.} {2//} {2.})" \
         "$(cat "$OUT")" "y /p /p/q"
@@ -126,10 +130,29 @@ check "--jsonl: stderr names the malformed line (input line 2)" has_line "$ERR" 
 # Issue 4: a malformed line in an input file that can be read ahead stops the batch before
 # anything starts, with a clear error naming the line.
 printf "echo ok\necho 'bad\necho fine\n" >"$WORK/badlines"
-rfb -j1 -a "$WORK/badlines"
-TODO="no read-ahead validation of -a FILE yet: bad lines are skipped with a record" \
-check "-a FILE with a malformed line 2: nothing runs, exit 125, stderr names input line 2" \
-        eval '[ "$RC" = 125 ] && [ ! -s "$OUT" ] && has_line "$ERR" "input line 2"'
+rfb -j1 --json "$WORK/bad.json" -a "$WORK/badlines"
+check "-a FILE with a malformed line 2: nothing runs, exit 125, one line on stderr naming the file and input line 2" \
+        eval '[ "$RC" = 125 ] && [ ! -s "$OUT" ] && [ "$(wc -l <"$ERR")" = 1 ] &&
+              has_line "$ERR" "^ringfence batch: -a $WORK/badlines: input line 2: unterminated .* quote, expected"'
+check "... and no record is written" eval '[ ! -s "$WORK/bad.json" ]'
+rfb -j1 -k --bad-input skip --json "$WORK/bad.json" -a "$WORK/badlines"
+expect_eq "--bad-input skip: the other lines run, line 2 is skipped with a record; exit 1" \
+        "$(lines "$OUT") $RC $(jsonl_eval "$WORK/bad.json" '[(r["job"], r["status"]) for r in rs if r["status"] != "ok"]')" \
+        "ok|fine 1 [(2, 'skipped')]"
+RF_STDIN=$WORK/badlines
+rfb -j1 -k --json "$WORK/bad.json"
+RF_STDIN=/dev/null
+expect_eq "the same lines on stdin (a stream, not read ahead): line 2 is skipped with a record, the others run" \
+        "$(lines "$OUT") $RC $(jsonl_eval "$WORK/bad.json" '[(r["job"], r["status"]) for r in rs if r["status"] != "ok"]')" \
+        "ok|fine 1 [(2, 'skipped')]"
+printf '%s\n' '{"argv": ["echo", "a"]}' '' '{"argv": ["true"], "set": {"limit.nosuch": "1"}}' >"$WORK/bad.jsonl"
+rfb --jsonl -a "$WORK/bad.jsonl"
+check "--jsonl -a FILE with a bad setting on line 3: nothing runs, exit 125, naming input line 3" \
+        eval '[ "$RC" = 125 ] && [ ! -s "$OUT" ] && has_line "$ERR" "^ringfence batch: -a $WORK/bad.jsonl: input line 3: .*limit.nosuch"'
+printf '%s\n' '{"argv": ["echo", "a"]}' '{"argv": ["echo", "b"' >"$WORK/bad.jsonl"
+rfb --jsonl -a "$WORK/bad.jsonl"
+check "--jsonl -a FILE with invalid JSON on line 2: nothing runs, exit 125, naming input line 2" \
+        eval '[ "$RC" = 125 ] && [ ! -s "$OUT" ] && has_line "$ERR" "^ringfence batch: -a $WORK/bad.jsonl: input line 2: invalid JSON"'
 
 # --- -j ---------------------------------------------------------------------------------------------
 mkdir -p "$WORK/serial" && chmod 777 "$WORK/serial"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/base.h"
@@ -97,7 +98,6 @@ START_TEST(cross_product_order)
         static const char *const want[] = { "a-1", "a-2", "a-3", "b-1", "b-2", "b-3" };
         struct batch_source *s = open_or_fail(&o);
         struct batch_input in;
-        char *joined = NULL;
 
         for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
                 next_ok(s, &in, i + 1);
@@ -105,10 +105,10 @@ START_TEST(cross_product_order)
                 ck_assert_uint_eq(in.args.n, 2);
                 ck_assert_str_eq(in.args.v[0], letters[i / 3]);
                 ck_assert_str_eq(in.args.v[1], digits[i % 3]);
-                /* {} is every value, joined by a space */
-                ck_assert_int_eq(asprintf(&joined, "%s %s", letters[i / 3], digits[i % 3]), 3);
-                ck_assert_str_eq(in.argv.v[2], joined);
-                free(joined);
+                /* {} is every value, each an argument of its own (GNU parallel) */
+                ck_assert_uint_eq(in.argv.n, 4);
+                ck_assert_str_eq(in.argv.v[2], letters[i / 3]);
+                ck_assert_str_eq(in.argv.v[3], digits[i % 3]);
                 batch_input_done(&in);
         }
         next_end(s);
@@ -543,6 +543,64 @@ START_TEST(jsonl_bad)
 }
 END_TEST
 
+/* ---- reading ahead (prescan.c) ------------------------------------------------------------- */
+
+/* ::: groups: the size of the cross product, nothing read. */
+START_TEST(prescan_args_count)
+{
+        char *g1[] = { "a", "b", "c", NULL }, *g2[] = { "1", "2", NULL };
+        struct batch_source_opts o = { .kind = BATCH_INPUT_ARGS, .groups = { g1, g2 },
+                                       .n_groups = 2 };
+        uint64_t n = 0;
+
+        ck_assert_int_eq(batch_source_prescan(&o, NULL, true, &n, NULL), 1);
+        ck_assert_uint_eq(n, 6);
+}
+END_TEST
+
+/* A file: every input counted (blank JSON lines take no job); the first bad line named. */
+START_TEST(prescan_file)
+{
+        static const char good[] = "{\"argv\": [\"a\"]}\n\n{\"cmd\": \"b c\"}\n";
+        static const char bad[] = "echo 1\necho 2\necho \"3\necho 4\n";
+        _cleanup_free_ char *gp = temp_file(good, sizeof(good) - 1);
+        _cleanup_free_ char *bp = temp_file(bad, sizeof(bad) - 1);
+        struct batch_source_opts o = { .kind = BATCH_INPUT_JSONL, .path = gp };
+        rf_error err = { 0 };
+        uint64_t n = 0;
+
+        ck_assert_int_eq(batch_source_prescan(&o, NULL, true, &n, &err), 1);
+        ck_assert_uint_eq(n, 2);
+        o = (struct batch_source_opts){ .kind = BATCH_INPUT_LINES, .path = bp };
+        ck_assert_int_eq(batch_source_prescan(&o, NULL, true, &n, &err), -EINVAL);
+        ck_assert_msg(strstr(err.msg, "input line 3: unterminated \" quote") &&
+                      strstr(err.msg, bp), "%s", err.msg);
+        /* not stopping at bad lines: all four are counted */
+        ck_assert_int_eq(batch_source_prescan(&o, NULL, false, &n, &err), 1);
+        ck_assert_uint_eq(n, 4);
+        unlink(gp);
+        unlink(bp);
+}
+END_TEST
+
+/* Standard input (and pipes) cannot be read twice: nothing is read, the count is unknown. */
+START_TEST(prescan_stream)
+{
+        struct batch_source_opts o = { .kind = BATCH_INPUT_LINES, .path = NULL };
+        uint64_t n = 99;
+
+        ck_assert_int_eq(batch_source_prescan(&o, NULL, true, &n, NULL), 0);
+        ck_assert_uint_eq(n, 99);
+        /* a named pipe: not even opened (that would block) */
+        _cleanup_free_ char *fifo = temp_file("", 0);
+        ck_assert_int_eq(unlink(fifo), 0);
+        ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+        o.path = fifo;
+        ck_assert_int_eq(batch_source_prescan(&o, NULL, true, &n, NULL), 0);
+        unlink(fifo);
+}
+END_TEST
+
 /* ---- memory -------------------------------------------------------------------------------- */
 
 static long rss_kib(void)
@@ -625,6 +683,9 @@ int main(void)
         tcase_add_test(jsonl, jsonl_template);
         tcase_add_loop_test(jsonl, jsonl_bad, 0, (int)ARRAY_SIZE(bad_jsonl));
         suite_add_tcase(s, jsonl);
+        tcase_add_test(jsonl, prescan_args_count);
+        tcase_add_test(jsonl, prescan_file);
+        tcase_add_test(jsonl, prescan_stream);
         tcase_add_test(mem, million_lines_flat_memory);
         tcase_set_timeout(mem, 120);
         suite_add_tcase(s, mem);

@@ -122,6 +122,34 @@ START_TEST(several_groups)
 }
 END_TEST
 
+/* Several ::: groups, as arguments: a replacement string without a position is one word per
+ * value (GNU parallel 20221122: `printf '<%s>' x{}y ::: a ::: 'b c'` prints <xa><b cy>). */
+START_TEST(several_groups_words)
+{
+        static const struct {
+                const char *word, *want; /* the words joined by '|' */
+        } t[] = {
+                { "{}", "a.x|d/b y" },       { "x{}y", "xa.x|d/b yy" },
+                { "{.}", "a|d/b y" },        { "{}-{/}", "a.x|d/b y-a.x|b y" },
+                { "{1}{2}", "a.xd/b y" },    { "{#}", "5" },
+                { "plain", "plain" },        { "{1}+{}", "a.x+a.x|d/b y" },
+        };
+        char *args[] = { "a.x", "d/b y", NULL };
+
+        for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+                struct strv words = { 0 };
+                char got[128] = "";
+                batch_template_words(t[i].word, args, 5, &words);
+                for (size_t k = 0; k < words.n; k++)
+                        snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s",
+                                 k ? "|" : "", words.v[k]);
+                ck_assert_msg(strcmp(got, t[i].want) == 0, "%s: got '%s', expected '%s'",
+                              t[i].word, got, t[i].want);
+                strv_done(&words);
+        }
+}
+END_TEST
+
 START_TEST(no_values)
 {
         _cleanup_free_ char *a = batch_template_word("[{}]", NULL, 3);
@@ -247,6 +275,7 @@ int main(void)
         tcase_add_loop_test(rs, replacement_strings, 0, (int)ARRAY_SIZE(one_value));
         tcase_add_test(rs, job_number);
         tcase_add_test(rs, several_groups);
+        tcase_add_test(rs, several_groups_words);
         tcase_add_test(rs, no_values);
         tcase_add_test(rs, has_replacements);
         suite_add_tcase(s, rs);
