@@ -184,6 +184,9 @@ static CHILD_CODE int child_command(void *arg)
         step = STEP_FDS;
         if ((r = child_fds(pl)) < 0)
                 goto fail;
+        /* Unblock signals before the filter: calls after it reach the host only once the
+         * command has exec'd (exec-gate.c lets that execve and exit through). */
+        (void)RSYS(SYS_rt_sigprocmask, SIG_SETMASK, &no_signals, 0, 8);
         step = STEP_SECCOMP;
         if (pl->bpf_notify) {
                 r = RSYS(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
@@ -198,7 +201,6 @@ static CHILD_CODE int child_command(void *arg)
                                 goto fail;
                 }
         }
-        (void)RSYS(SYS_rt_sigprocmask, SIG_SETMASK, &no_signals, 0, 8);
         step = STEP_EXEC;
         pl->exec_index = 0;
         r = -ENOENT;

@@ -484,8 +484,6 @@ int sandbox_plan_new(const struct rf_policy *p, const struct policy_bpf *bpf, ch
                 pl->cgroup_procs[i] = -1;
         pl->clone_flags = ns_flags(p->namespaces);
         pl->argv = argv;
-        pl->bpf_notify = &bpf->notify;
-        pl->bpf_kill = &bpf->kill;
         pl->cap_last = read_cap_last();
         pl->loopback_up = (p->namespaces & POLICY_NS_NET) && p->net != POLICY_NET_HOST;
         snprintf(pl->hostname, sizeof(pl->hostname), "%s",
@@ -510,6 +508,13 @@ int sandbox_plan_new(const struct rf_policy *p, const struct policy_bpf *bpf, ch
         pl->envp = pl->env.v;
         make_exec_paths(pl->envp, argv[0], &pl->exec);
         pl->exec_paths = pl->exec.v;
+        if ((r = sandbox_exec_gate(&bpf->notify, pl->argv, pl->envp, &pl->gate_notify)) < 0 ||
+            (r = sandbox_exec_gate(&bpf->kill, pl->argv, pl->envp, &pl->gate_kill)) < 0) {
+                r = rf_error_set(err, r, "seccomp: the filter is too long for the exec gate");
+                goto fail;
+        }
+        pl->bpf_notify = &pl->gate_notify;
+        pl->bpf_kill = &pl->gate_kill;
         if ((r = make_fds(pl, p, stdio, err)) < 0 || (r = make_limits(pl, p, err)) < 0 ||
             (r = make_stacks(pl, err)) < 0)
                 goto fail;
@@ -535,6 +540,8 @@ void sandbox_plan_free(struct sandbox_plan *pl)
                 munmap((char *)pl->stack1 - 4096, 2 * (STACK_SIZE + 4096));
         free(pl->steps);
         free(pl->keep_fds);
+        free(pl->gate_notify.filter);
+        free(pl->gate_kill.filter);
         strv_done(&pl->owned);
         strv_done(&pl->env);
         strv_done(&pl->exec);

@@ -93,6 +93,7 @@ struct sandbox_plan {
         /* parent-only bookkeeping: */
         struct strv owned;       /* strings the plan owns */
         struct strv env, exec;   /* envp and exec_paths storage */
+        struct sock_fprog gate_notify, gate_kill; /* the policy's programs behind the exec gate */
         size_t cap_steps;
         struct cgroup_job cgroup;
 };
@@ -103,6 +104,11 @@ struct sandbox_plan {
  * setting could not be honoured. */
 int sandbox_plan_new(const struct rf_policy *p, const struct policy_bpf *bpf, char *const argv[],
                      const int stdio[3], struct sandbox_plan **ret, rf_error *err);
+/* Copy the program in behind a gate that lets the sandbox's own setup through (exit, and the
+ * execve whose argv and envp pointers are argv and envp: exec-gate.c), into out, which the
+ * caller frees (out->filter). An empty program stays empty. Returns 0 or -E2BIG. */
+int sandbox_exec_gate(const struct sock_fprog *in, const void *argv, const void *envp,
+                      struct sock_fprog *out);
 /* Free a plan (NULL is fine); removes its cgroup. Only once its init has been reaped. */
 void sandbox_plan_free(struct sandbox_plan *pl);
 
