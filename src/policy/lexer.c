@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The lexer of the policy language (ringfence.policy(5)): lines of a file with their numbers,
- * comments, blanks, words, numbers and constant names, and errors that point at FILE:LINE:COLUMN. */
+ * comments, blanks, words, numbers and constant names, and errors that point at
+ * FILE:LINE:COLUMN. */
 #include "config.h"
 
 #include <ctype.h>
@@ -68,19 +69,23 @@ int policy_lex_atom(const struct pos *at, const char **s, uint64_t *ret, rf_erro
                 errno = 0;
                 *ret = strtoull(num, &end, 0);
                 if (errno == ERANGE)
-                        return policy_lex_fail(at, t, err, "number '%s' is too large, expected at most "
-                                                "0xffffffffffffffff", num);
+                        return policy_lex_fail(at, t, err,
+                                               "number '%s' is too large, expected at most "
+                                               "0xffffffffffffffff", num);
                 if (*end || n > 38)
-                        return policy_lex_fail(at, t, err, "invalid number '%s', expected decimal, 0x hex "
-                                                "or 0 octal digits", num);
+                        return policy_lex_fail(at, t, err,
+                                               "invalid number '%s', expected decimal, 0x hex "
+                                               "or 0 octal digits", num);
         } else if (n && (isupper((unsigned char)*t) || *t == '_')) {
                 if (policy_constant(t, n, ret) < 0)
-                        return policy_lex_fail(at, t, err, "unknown constant '%.*s', expected a number or a "
-                                                "name such as AF_UNIX, TIOCSTI, CLONE_NEWUSER, "
-                                                "O_WRONLY or PROT_EXEC", (int)n, t);
+                        return policy_lex_fail(at, t, err,
+                                               "unknown constant '%.*s', expected a number or a "
+                                               "name such as AF_UNIX, TIOCSTI, CLONE_NEWUSER, "
+                                               "O_WRONLY or PROT_EXEC", (int)n, t);
         } else {
-                return policy_lex_fail(at, t, err, "unexpected %s, expected a number or a constant name "
-                                        "such as AF_UNIX", policy_lex_seen(t, buf, sizeof(buf)));
+                return policy_lex_fail(at, t, err,
+                                       "unexpected %s, expected a number or a constant name "
+                                       "such as AF_UNIX", policy_lex_seen(t, buf, sizeof(buf)));
         }
         *s = t + n;
         return 0;

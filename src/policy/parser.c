@@ -60,8 +60,9 @@ static int parse_cond(const struct pos *at, const char **s, struct policy_arg_co
 
         if (strncmp(t, "arg", 3) || t[3] < '0' || t[3] > '5' || isalnum((unsigned char)t[4]) ||
             t[4] == '_')
-                return policy_lex_fail(at, t, err, "unexpected %s, expected an argument arg0 to arg5",
-                            policy_lex_seen(t, buf, sizeof(buf)));
+                return policy_lex_fail(at, t, err,
+                                       "unexpected %s, expected an argument arg0 to arg5",
+                                       policy_lex_seen(t, buf, sizeof(buf)));
         c->index = (unsigned)(t[3] - '0');
         t = policy_lex_skip_ws(t + 4);
         if (t[0] == '&' && t[1] != '&') {
@@ -69,9 +70,10 @@ static int parse_cond(const struct pos *at, const char **s, struct policy_arg_co
                 if ((r = parse_operand(at, &t, &c->value, err)) < 0)
                         return r;
                 if (strncmp(t, "==", 2))
-                        return policy_lex_fail(at, t, err, "unexpected %s, expected '==' after the mask "
-                                                "(seccomp compares masked arguments only for "
-                                                "equality)", policy_lex_seen(t, buf, sizeof(buf)));
+                        return policy_lex_fail(at, t, err,
+                                               "unexpected %s, expected '==' after the mask "
+                                               "(seccomp compares masked arguments only for "
+                                               "equality)", policy_lex_seen(t, buf, sizeof(buf)));
                 t += 2;
                 c->op = POLICY_CMP_MASKED_EQ;
                 *s = t;
@@ -81,9 +83,10 @@ static int parse_cond(const struct pos *at, const char **s, struct policy_arg_co
                 if (!strncmp(t, cmp_ops[i].text, strlen(cmp_ops[i].text)))
                         break;
         if (i == ARRAY_SIZE(cmp_ops))
-                return policy_lex_fail(at, t, err, "unexpected %s, expected a comparison (==, !=, <, <=, >, "
-                                        ">=) or a mask ('& VALUE ==') after arg%u",
-                            policy_lex_seen(t, buf, sizeof(buf)), c->index);
+                return policy_lex_fail(at, t, err,
+                                       "unexpected %s, expected a comparison (==, !=, <, <=, >, "
+                                       ">=) or a mask ('& VALUE ==') after arg%u",
+                                       policy_lex_seen(t, buf, sizeof(buf)), c->index);
         c->op = cmp_ops[i].op;
         c->value2 = 0;
         *s = t + strlen(cmp_ops[i].text);
@@ -108,9 +111,10 @@ static int parse_and(const struct pos *at, const char **s, struct alt *a, rf_err
                         return r;
                 for (unsigned k = 0; k < a->n; k++)
                         if (a->conds[k].index == c.index)
-                                return policy_lex_fail(at, t, err, "arg%u is compared twice in one rule, "
-                                                        "which seccomp cannot do, expected each "
-                                                        "argument once between '||'", c.index);
+                                return policy_lex_fail(at, t, err,
+                                                       "arg%u is compared twice in one rule, "
+                                                       "which seccomp cannot do, expected each "
+                                                       "argument once between '||'", c.index);
                 a->conds[a->n++] = c; /* at most 6: each of arg0..arg5 once */
                 *s = policy_lex_skip_ws(*s);
                 if (strncmp(*s, "&&", 2))
@@ -150,22 +154,26 @@ static int parse_targets(const struct pos *at, const char **s, struct strv *name
                         snprintf(name, sizeof(name), "%.*s", (int)n, t);
                         g = n > 1 ? policy_group_find(name) : NULL;
                         if (!g)
-                                return policy_lex_fail(at, t, err, "unknown group '%.*s', expected one of "
-                                                        "`ringfence policy groups` such as "
-                                                        "@file-system", (int)n, t);
+                                return policy_lex_fail(at, t, err,
+                                                       "unknown group '%.*s', expected one of "
+                                                       "`ringfence policy groups` such as "
+                                                       "@file-system", (int)n, t);
                         policy_group_expand(g, names);
                 } else {
                         n = strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789_");
                         if (!n)
-                                return policy_lex_fail(at, t, err, "unexpected %s, expected a system call "
-                                                        "name such as openat or a group such as "
-                                                        "@file-system", policy_lex_seen(t, buf, sizeof(buf)));
+                                return policy_lex_fail(at, t, err,
+                                                       "unexpected %s, expected a system call "
+                                                       "name such as openat or a group such as "
+                                                       "@file-system",
+                                                       policy_lex_seen(t, buf, sizeof(buf)));
                         snprintf(name, sizeof(name), "%.*s", (int)n, t);
                         if (n >= sizeof(name) ||
                             seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR)
-                                return policy_lex_fail(at, t, err, "unknown system call '%.*s', expected a "
-                                                        "name such as openat, or a group such as "
-                                                        "@file-system", (int)n, t);
+                                return policy_lex_fail(at, t, err,
+                                                       "unknown system call '%.*s', expected a "
+                                                       "name such as openat, or a group such as "
+                                                       "@file-system", (int)n, t);
                         strv_push(names, name);
                 }
                 count++;
@@ -184,16 +192,19 @@ static int parse_errno_word(const struct pos *at, const char **s, int *ret, rf_e
         int e;
 
         if (!n)
-                return policy_lex_fail(at, t, err, "expected an errno name such as ENOSYS after the system "
-                                        "call");
+                return policy_lex_fail(at, t, err,
+                                       "expected an errno name such as ENOSYS after the system "
+                                       "call");
         snprintf(w, sizeof(w), "%.*s", (int)n, t);
         if (isdigit((unsigned char)*w)) {
                 e = atoi(w);
                 if (n > 4 || e < 1 || e > 4094)
-                        return policy_lex_fail(at, t, err, "errno %s is out of range, expected 1 to 4094", w);
+                        return policy_lex_fail(at, t, err,
+                                               "errno %s is out of range, expected 1 to 4094", w);
         } else if ((e = policy_errno_from_name(w)) < 0) {
-                return policy_lex_fail(at, t, err, "unknown errno name '%s', expected a name such as EPERM "
-                                        "or ENOSYS", w);
+                return policy_lex_fail(at, t, err,
+                                       "unknown errno name '%s', expected a name such as EPERM "
+                                       "or ENOSYS", w);
         }
         *ret = e;
         *s = t + n;
@@ -226,11 +237,13 @@ static int parse_rule(struct loader *l, const struct pos *at, size_t k, const ch
                         s += 2;
                 }
                 if (r >= 0 && *s)
-                        r = policy_lex_fail(at, s, l->err, "unexpected %s, expected '&&', '||' or the end of "
-                                                "the line", policy_lex_seen(s, buf, sizeof(buf)));
+                        r = policy_lex_fail(at, s, l->err,
+                                            "unexpected %s, expected '&&', '||' or the end of "
+                                            "the line", policy_lex_seen(s, buf, sizeof(buf)));
         } else if (r >= 0 && *s) {
-                r = policy_lex_fail(at, s, l->err, "unexpected %s, expected ':' and argument conditions, or "
-                                        "the end of the line", policy_lex_seen(s, buf, sizeof(buf)));
+                r = policy_lex_fail(at, s, l->err,
+                                    "unexpected %s, expected ':' and argument conditions, or "
+                                    "the end of the line", policy_lex_seen(s, buf, sizeof(buf)));
         }
         for (size_t i = 0; r >= 0 && i < names.n; i++)
                 for (size_t a = 0; r >= 0 && a < (n_alts ? n_alts : 1); a++) {
@@ -280,16 +293,19 @@ static int parse_clear(struct loader *l, const struct pos *at, const char *v)
 
         if (n == 7 && !strncmp(v, "seccomp", 7)) {
                 if (some && (r = parse_targets(at, &rest, &names, l->err)) >= 0 && *rest)
-                        r = policy_lex_fail(at, rest, l->err, "unexpected %s, expected system call names "
-                                                   "or groups", policy_lex_seen(rest, buf, sizeof(buf)));
+                        r = policy_lex_fail(at, rest, l->err,
+                                            "unexpected %s, expected system call names "
+                                            "or groups", policy_lex_seen(rest, buf, sizeof(buf)));
                 if (r >= 0)
                         drop_rules(p, some ? &names : NULL);
                 strv_done(&names);
                 return r;
         }
         if (*rest)
-                return policy_lex_fail(at, rest, l->err, "unexpected %s, expected the end of the line after "
-                                              "clear %.*s", policy_lex_seen(rest, buf, sizeof(buf)), (int)n, v);
+                return policy_lex_fail(at, rest, l->err,
+                                       "unexpected %s, expected the end of the line after "
+                                       "clear %.*s",
+                                       policy_lex_seen(rest, buf, sizeof(buf)), (int)n, v);
         if (n == 2 && !strncmp(v, "fs", 2)) {
                 for (size_t i = 0; i < p->n_fs; i++) {
                         free(p->fs[i].path);
@@ -302,8 +318,9 @@ static int parse_clear(struct loader *l, const struct pos *at, const char *v)
         } else if (n == 2 && !strncmp(v, "fd", 2)) {
                 p->n_fds = 0;
         } else {
-                return policy_lex_fail(at, v, l->err, "unexpected %s, expected seccomp, fs, env or fd after "
-                                           "clear", policy_lex_seen(v, buf, sizeof(buf)));
+                return policy_lex_fail(at, v, l->err,
+                                       "unexpected %s, expected seccomp, fs, env or fd after "
+                                       "clear", policy_lex_seen(v, buf, sizeof(buf)));
         }
         return 0;
 }
@@ -341,10 +358,12 @@ static int expand_vars(const struct pos *at, const char *v, char **ret, rf_error
                         fclose(f);
                         free(buf);
                         if (i < ARRAY_SIZE(names))
-                                return policy_lex_fail(at, s, err, "unterminated '${%.*s', expected '}' "
-                                                        "after the name", (int)n, name);
-                        return policy_lex_fail(at, s, err, "unknown variable '$%.*s', expected $HOME, $PWD "
-                                                "or $TMPDIR ($$ for a '$')", (int)n, name);
+                                return policy_lex_fail(at, s, err,
+                                                       "unterminated '${%.*s', expected '}' "
+                                                       "after the name", (int)n, name);
+                        return policy_lex_fail(at, s, err,
+                                               "unknown variable '$%.*s', expected $HOME, $PWD "
+                                               "or $TMPDIR ($$ for a '$')", (int)n, name);
                 }
                 if (i == 1)
                         val = getcwd(cwd, sizeof(cwd));
@@ -355,8 +374,9 @@ static int expand_vars(const struct pos *at, const char *v, char **ret, rf_error
                 if (!val || !*val) {
                         fclose(f);
                         free(buf);
-                        return policy_lex_fail(at, s, err, "$%s is not set, expected it in ringfence's "
-                                                "environment", names[i]);
+                        return policy_lex_fail(at, s, err,
+                                               "$%s is not set, expected it in ringfence's "
+                                               "environment", names[i]);
                 }
                 fputs(val, f);
                 s = name + n - 1 + (s[1] == '{');
@@ -374,8 +394,9 @@ static int set_identity(struct loader *l, const struct pos *at, const char *v)
         int r;
 
         if (strcmp(v, "user") && strcmp(v, "root") && !caller)
-                return policy_lex_fail(at, v, l->err, "identity: invalid value '%s', expected user, root or "
-                                           "caller", v);
+                return policy_lex_fail(at, v, l->err,
+                                       "identity: invalid value '%s', expected user, root or "
+                                       "caller", v);
         r = policy_set(l->p, "identity", caller ? "user" : v, NULL, l->err);
         if (r >= 0)
                 l->p->caller_identity = caller;
@@ -424,8 +445,9 @@ static int apply_setting(struct loader *l, const struct pos *at, const char *key
                 if ((r = expand_vars(at, v, &expanded, l->err)) < 0)
                         return r;
                 if (expanded[0] != '/')
-                        return policy_lex_fail(at, v, l->err, "%s: '%s' is not an absolute path, expected one "
-                                                   "such as /srv/data or $PWD/out", key, expanded);
+                        return policy_lex_fail(at, v, l->err,
+                                               "%s: '%s' is not an absolute path, expected one "
+                                               "such as /srv/data or $PWD/out", key, expanded);
         }
         r = policy_set(l->p, key, expanded ? expanded : v, at->origin, &e);
         if (r < 0) {
@@ -434,8 +456,9 @@ static int apply_setting(struct loader *l, const struct pos *at, const char *key
                 if (at->origin && !strncmp(msg, at->origin, strlen(at->origin)) &&
                     !strncmp(msg + strlen(at->origin), ": ", 2))
                         msg += strlen(at->origin) + 2;
-                return policy_lex_fail(at, !strncmp(msg, "unknown setting", 15) ? key_at : v, l->err, "%s",
-                            msg);
+                return policy_lex_fail(at, !strncmp(msg,
+                                       "unknown setting", 15) ? key_at : v, l->err, "%s",
+                                       msg);
         }
 out:
         if (r >= 0)
@@ -454,9 +477,10 @@ int policy_parse_line(struct loader *l, const struct pos *at, char *line)
                 return 0;
         n = policy_lex_word(s);
         if (!n)
-                return policy_lex_fail(at, s, l->err, "unexpected %s, expected a setting (KEY = "
-                                                      "VALUE), include, seccomp-json, clear or a "
-                                                      "comment", policy_lex_seen(s, buf, sizeof(buf)));
+                return policy_lex_fail(at, s, l->err,
+                                       "unexpected %s, expected a setting (KEY = VALUE), "
+                                       "include, seccomp-json, clear or a comment",
+                                       policy_lex_seen(s, buf, sizeof(buf)));
         t = (char *)policy_lex_skip_ws(s + n);
         if (*t == '=') {
                 char *key = strndupa(s, n), *v = (char *)policy_lex_skip_ws(t + 1);

@@ -6,7 +6,8 @@
  * a bug.
  *
  * Built by `make fuzz` (tests/fuzz/build.sh); run with tests/fuzz/run-all.sh or
- *   build/tests/fuzz/fuzz_batch_template -dict=tests/fuzz/batch.dict tests/fuzz/corpus/batch_template
+ *   build/tests/fuzz/fuzz_batch_template -dict=tests/fuzz/batch.dict \
+ *           tests/fuzz/corpus/batch_template
  */
 #include "config.h"
 

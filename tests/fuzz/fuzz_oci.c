@@ -18,7 +18,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Compile only small results: the point is the import, and a 300-rule profile costs milliseconds. */
+/* Compile only small results: the point is the import, and a 300-rule profile costs
+ * milliseconds. */
 #define COMPILE_MAX_RULES 24
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

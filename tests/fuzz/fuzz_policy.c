@@ -2,9 +2,9 @@
 /* libFuzzer target for the policy language (src/policy/lexer.c, parser.c, loader.c): the input
  * is up to five files in memory, separated by a line "%%": fuzz.policy, a.policy, sub/b.policy,
  * policies/net.policy (what `include net` finds) and p.json (for seccomp-json). They are loaded
- * with policy_load_mem onto the built-in policy none, so include and seccomp-json never reach the
- * filesystem. A short policy that loads is also compiled to BPF. Any crash, leak, undefined behaviour, hang,
- * or failure without a sentence is a bug.
+ * with policy_load_mem onto the built-in policy none, so include and seccomp-json never reach
+ * the filesystem. A short policy that loads is also compiled to BPF. Any crash, leak, undefined
+ * behaviour, hang, or failure without a sentence is a bug.
  *
  * Built by `make fuzz` (tests/fuzz/build.sh); run with tests/fuzz/run-all.sh or
  *   build/tests/fuzz/fuzz_policy -dict=tests/fuzz/policy.dict tests/fuzz/corpus/policy
@@ -40,7 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         /* Split at lines "%%"; the last file takes the rest. */
         while (n < N_FILES) {
-                const char *sep = n + 1 < N_FILES ? memmem(s, (size_t)(end - s), "\n%%\n", 4) : NULL;
+                const char *sep = n + 1 < N_FILES ? memmem(s, (size_t)(end - s), "\n%%\n", 4)
+                                                  : NULL;
                 files[n].name = names[n];
                 files[n].text = s;
                 files[n].len = sep ? (size_t)(sep - s) + 1 : (size_t)(end - s);

@@ -37,9 +37,11 @@ for t in $targets; do
         art=$build/tests/fuzz/artifacts/$t
         mkdir -p "$scratch/$t" "$art"
         log=$scratch/$t.log
-        # libFuzzer stops itself after SECONDS; the outer limit catches a hang it cannot.
+        # libFuzzer stops itself after SECONDS; the outer limit catches a hang it cannot. One
+        # input may take a few hundred ms (include default, then a compile, under ASan), seconds
+        # on a loaded machine: 30 s for one input is a hang.
         timeout -k 10 $((secs + 120)) "$build/tests/fuzz/fuzz_$t" ${dict:+"-dict=$dict"} \
-                -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=$max_len \
+                -max_total_time="$secs" -timeout=30 -rss_limit_mb=2048 -max_len=$max_len \
                 -print_final_stats=1 -artifact_prefix="$art/" \
                 "$scratch/$t" "$src/tests/fuzz/corpus/$t" >"$log" 2>&1
         rc=$?
