@@ -74,21 +74,30 @@ static void make_heap(long mib)
                 p[off] = (char)off;
 }
 
+/* One child running /bin/true, by fork (copy) or vfork. Its own function, so that vfork's
+ * return twice touches no local of the caller's loop. */
+static __attribute__((noinline)) pid_t start_one(bool copy)
+{
+        static char *argv[] = { "/bin/true", NULL };
+        pid_t pid = copy ? fork() : vfork();
+
+        if (pid == 0) {
+                execve(argv[0], argv, environ);
+                _exit(127);
+        }
+        return pid;
+}
+
 /* ref and fork: N children of /bin/true, J at a time. Returns the failures. */
 static long spawn_plain(bool copy, long n, long j)
 {
-        char *argv[] = { "/bin/true", NULL };
         long started = 0, running = 0, failed = 0;
 
         while (started < n || running > 0) {
                 int status;
 
                 while (started < n && running < j) {
-                        pid_t pid = copy ? fork() : vfork();
-                        if (pid == 0) {
-                                execve(argv[0], argv, environ);
-                                _exit(127);
-                        }
+                        pid_t pid = start_one(copy);
                         if (pid < 0) {
                                 perror("spawn-heap: fork");
                                 exit(1);
