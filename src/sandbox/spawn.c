@@ -142,9 +142,36 @@ static const char *const step_words[_STEP_MAX] = {
         [STEP_EXEC] = "exec",
 };
 
+/* Copy src into dst (size bytes) for a message a person reads on a terminal, where a hostile
+ * command name must not send escape sequences: bytes below 0x20 and DEL become \xNN, a
+ * backslash and a double quote get a backslash. Truncates; terminates when size > 0. */
+static const char *printable(const char *src, char *dst, size_t size)
+{
+        static const char hex[] = "0123456789abcdef";
+        size_t o = 0;
+
+        for (const unsigned char *p = (const unsigned char *)src; *p && o + 5 < size; p++) {
+                if (*p < 0x20 || *p == 0x7f) {
+                        dst[o++] = '\\';
+                        dst[o++] = 'x';
+                        dst[o++] = hex[*p >> 4];
+                        dst[o++] = hex[*p & 15];
+                } else {
+                        if (*p == '\\' || *p == '"')
+                                dst[o++] = '\\';
+                        dst[o++] = (char)*p;
+                }
+        }
+        if (size)
+                dst[o] = 0;
+        return dst;
+}
+
 void sandbox_describe_error(const struct sandbox_plan *pl, const struct child_msg *m, char *buf,
                             size_t size)
 {
+        char safe[1024];
+
         int step = m->step >= 0 && m->step < _STEP_MAX ? m->step : STEP_NONE;
         const char *words = step_words[step];
         const char *e = strerror(m->err);
@@ -153,13 +180,14 @@ void sandbox_describe_error(const struct sandbox_plan *pl, const struct child_ms
         if (m->index >= 0 && (size_t)m->index < pl->n_steps && step != STEP_EXEC)
                 s = &pl->steps[m->index];
         if (step == STEP_EXEC)
-                snprintf(buf, size, "exec \"%s\": %s", pl->argv[0], e);
+                snprintf(buf, size, "exec \"%s\": %s",
+                         printable(pl->argv[0], safe, sizeof(safe)), e);
         else if (step == STEP_CHDIR)
-                snprintf(buf, size, "chdir \"%s\": %s", pl->cwd, e);
+                snprintf(buf, size, "chdir \"%s\": %s", printable(pl->cwd, safe, sizeof(safe)), e);
         else if (s && s->what)
-                snprintf(buf, size, "%s %s: %s", words, s->what, e);
+                snprintf(buf, size, "%s %s: %s", words, printable(s->what, safe, sizeof(safe)), e);
         else if (s)
-                snprintf(buf, size, "%s /%s: %s", words, s->dst, e);
+                snprintf(buf, size, "%s /%s: %s", words, printable(s->dst, safe, sizeof(safe)), e);
         else
                 snprintf(buf, size, "%s: %s", words, e);
         if (m->err == ENOSYS && step != STEP_EXEC) {
