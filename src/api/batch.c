@@ -65,6 +65,10 @@ static int setup(struct batch *b, const rf_batch_options *o, rf_error *err)
             (r = batch_writers_open(o->json_path, o->joblog_path,
                                     o->resume || o->resume_failed, &b->w, err)) < 0)
                 return r;
+        /* A kill between a job's --json record and its joblog line left the joblog short. */
+        if (b->w && (o->resume || o->resume_failed) &&
+            (r = batch_joblog_rebuild(o->json_path, o->joblog_path, b->w, err)) < 0)
+                return r;
         if (o->results_dir && mkdir(o->results_dir, 0755) < 0 && errno != EEXIST)
                 return rf_error_set(err, -errno, "--results %s: %s", o->results_dir,
                                     strerror(errno));

@@ -112,7 +112,20 @@ int batch_writers_open(const char *json_path, const char *joblog_path, bool appe
 /* Write one job's record to every writer. Returns 0, or -errno (ENOSPC...) with err saying which
  * file: the batch then stops with status 125; every record already written stays valid. */
 int batch_writers_put(struct batch_writers *w, const struct batch_record *rec, rf_error *err);
+/* Write rec to the joblog only (a line rebuilt from its --json record on resume; nothing when
+ * there is no joblog). Returns 0 or -errno with err. */
+int batch_writers_put_joblog(struct batch_writers *w, const struct batch_record *rec,
+                             rf_error *err);
 int batch_writers_close(struct batch_writers *w, rf_error *err);
+
+/* --resume with both --json and --joblog: give the joblog a line for each --json record it lacks
+ * (the host was killed between the two writes, or the joblog is new), rebuilt from the record,
+ * so that both files hold every finished job exactly once (rebuild.c). The joblog is matched to
+ * the --json records in order (they are written in the same order); where the two disagree, a
+ * record whose job has no joblog line at all gets one. Call after batch_writers_open. Returns the
+ * number of lines rebuilt, or -errno with err naming the file and line. */
+int batch_joblog_rebuild(const char *json_path, const char *joblog_path,
+                         struct batch_writers *w, rf_error *err);
 
 /* GNU parallel's joblog header line (with its newline) (joblog.c). */
 extern const char batch_joblog_header[];
@@ -120,6 +133,12 @@ extern const char batch_joblog_header[];
 size_t batch_joblog_format(const struct batch_record *rec, char **ret_line);
 /* Parse one joblog line: its Seq and whether the job failed. Returns 0 or -EINVAL. */
 int batch_joblog_parse(const char *line, size_t len, uint64_t *ret_seq, bool *ret_failed);
+
+/* Read one --json record (a line without its newline) back: its job number, and whether it
+ * failed (a status other than ok). Returns 0, or -EINVAL with why (why_len bytes) saying what is
+ * wrong (recscan.c). Records as ringfence writes them take a fast path; others go to jansson. */
+int batch_record_key(const char *line, size_t len, uint64_t *ret_seq, bool *ret_failed,
+                     char *why, size_t why_len);
 
 /* What an earlier run already finished: the seq numbers with a record, and whether each failed. */
 struct batch_done_set;

@@ -170,18 +170,26 @@ int batch_writers_open(const char *json_path, const char *joblog_path, bool appe
         return 0;
 }
 
-/* rec's JSON line with its newline, or NULL when memory ran out. */
+/* rec's JSON line with its newline, or NULL when memory ran out. The batch adds "stdin_bytes"
+ * (the joblog's Send) as the last member, so that a joblog line can be rebuilt from the record
+ * alone (rebuild.c). */
 static char *json_line(const struct batch_record *rec, size_t *ret_len)
 {
-        char *line = NULL;
-        size_t n;
+        char *line = NULL, tail[48];
+        size_t n, k;
 
         if (rf_result_to_json(rec->res, rec->seq, rec->attempt, rec->argv, &line) < 0)
                 return NULL;
         n = strlen(line);
-        line = xrealloc(line, n + 2);
-        memcpy(line + n, "\n", 2);
-        *ret_len = n + 1;
+        if (n == 0 || line[n - 1] != '}') {
+                free(line);
+                return NULL;
+        }
+        k = (size_t)snprintf(tail, sizeof(tail), ",\"stdin_bytes\":%llu}\n",
+                             (unsigned long long)rec->send_bytes);
+        line = xrealloc(line, n + k);
+        memcpy(line + n - 1, tail, k + 1);
+        *ret_len = n - 1 + k;
         return line;
 }
 
@@ -213,6 +221,18 @@ int batch_writers_put(struct batch_writers *w, const struct batch_record *rec, r
                 }
         }
         return 0;
+}
+
+int batch_writers_put_joblog(struct batch_writers *w, const struct batch_record *rec,
+                             rf_error *err)
+{
+        _cleanup_free_ char *line = NULL;
+        size_t len;
+
+        if (!w || w->joblog.fd < 0)
+                return 0;
+        len = batch_joblog_format(rec, &line);
+        return record_append(&w->joblog, line, len, err);
 }
 
 int batch_writers_close(struct batch_writers *w, rf_error *err)

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Resume after SIGKILL without loss or repeat: which jobs an earlier run recorded, read from its
- * --json lines (each parsed with jansson) or its --joblog. A torn last line is cut off so that
+ * --json lines (recscan.c) or its --joblog. A torn last line is cut off so that
  * appending continues cleanly. The set is a pair of bitmaps, plus a sorted array for job numbers
  * too large for them, so a million done jobs take 250 KB, built in one pass over the file. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -90,48 +89,16 @@ static void done_set_finish(struct batch_done_set *d)
         d->n_keys = m;
 }
 
-/* What is wrong with record v (a parsed line), or NULL; its fields go to the ret_ arguments.
- * json_object_get rather than json_unpack: it is a fifth of the time per line. */
-static const char *json_fields(json_t *v, json_int_t *ret_job, json_int_t *ret_attempt,
-                               const char **ret_status)
-{
-        json_t *job = json_object_get(v, "job"), *attempt = json_object_get(v, "attempt");
-        json_t *status = json_object_get(v, "status");
-
-        if (!json_is_object(v))
-                return "not a JSON object";
-        if (!json_is_integer(job) || json_integer_value(job) < 1 ||
-            json_integer_value(job) > INT64_MAX >> 1)
-                return "no job number (\"job\": 1 or more)";
-        if (!json_is_integer(attempt) || json_integer_value(attempt) < 1)
-                return "no attempt number (\"attempt\": 1 or more)";
-        if (!json_is_string(status))
-                return "no status (\"status\": a string)";
-        *ret_job = json_integer_value(job);
-        *ret_attempt = json_integer_value(attempt);
-        *ret_status = json_string_value(status);
-        return NULL;
-}
-
-/* A JSON record's key, from its "job", "attempt" and "status" fields. */
+/* A JSON record's key, from its "job" and "status" fields (recscan.c). */
 static int parse_json_line(struct loader *l, const char *line, size_t len, uint64_t *ret_key)
 {
-        json_int_t job, attempt;
-        const char *status, *why;
-        json_error_t e;
-        json_t *v = json_loadb(line, len, 0, &e);
+        uint64_t seq;
+        bool failed;
 
-        if (!v) {
-                snprintf(l->why, sizeof(l->why), "%s", e.text);
+        if (batch_record_key(line, len, &seq, &failed, l->why, sizeof(l->why)) < 0)
                 return -EINVAL;
-        }
-        why = json_fields(v, &job, &attempt, &status);
-        if (why)
-                snprintf(l->why, sizeof(l->why), "%s", why);
-        else
-                *ret_key = KEY(job, strcmp(status, "ok") != 0);
-        json_decref(v);
-        return why ? -EINVAL : 0;
+        *ret_key = KEY(seq, failed);
+        return 0;
 }
 
 /* One line (without its newline): 1 and *ret_key for a record, 0 for the joblog's header, or

@@ -160,20 +160,6 @@ static void emit_in_order(struct batch *b)
         }
 }
 
-static void progress(struct batch *b, bool final)
-{
-        uint64_t now = now_us();
-        double secs = (double)(now - b->start_us) / 1e6;
-
-        if (!b->o->progress || (!final && now - b->last_progress_us < 200000))
-                return;
-        b->last_progress_us = now;
-        fprintf(stderr, "\r\033[Kringfence batch: %llu done (%llu failed), %d running, %.0f jobs/s%s",
-                (unsigned long long)b->sum.total, (unsigned long long)failures(&b->sum),
-                engine_running(b->e), secs > 0 ? (double)b->sum.total / secs : 0.0,
-                final ? "\n" : "");
-}
-
 /* The engine calls this with what a job wrote. */
 static void on_output(void *user, int stream, const char *buf, size_t n)
 {
@@ -201,6 +187,7 @@ static void on_done(void *ctx, const struct engine_job *job, const rf_result *re
         struct batch *b = ctx;
         struct bjob *bj = job->user;
 
+        batch_running_remove(b, bj);
         if (should_retry(b, bj, res)) {
                 /* Keep its place in the order; what it printed so far is dropped. */
                 outbuf_done(&bj->out[0]);
@@ -215,24 +202,13 @@ static void on_done(void *ctx, const struct engine_job *job, const rf_result *re
         count(b, res);
         put_record(b, bj, res);
         check_halt(b);
-        progress(b, false);
+        batch_progress(b, false);
         if (b->o->keep_order) {
                 bj->finished = true;
                 emit_in_order(b);
         } else {
                 emit(b, bj);
         }
-}
-
-static void on_signal(void *ctx, int signo)
-{
-        struct batch *b = ctx;
-
-        (void)signo;
-        b->sum.interrupted = 1;
-        b->stop_starting = true;
-        /* The first INT or TERM asks the jobs to stop; a second one kills them at once. */
-        engine_signal_all(b->e, ++b->signals > 1 ? SIGKILL : SIGTERM);
 }
 
 /* A job that will not run (its input was bad): one record saying why. */
@@ -291,7 +267,10 @@ static int start(struct batch *b, struct bjob *bj, rf_error *err)
                 (void)lseek(bj->stdin_fd, 0, SEEK_SET);
                 job.stdio[0] = bj->stdin_fd;
         }
-        return engine_start(b->e, &job, err);
+        batch_running_add(b, bj);
+        if ((r = engine_start(b->e, &job, err)) < 0)
+                batch_running_remove(b, bj);
+        return r;
 }
 
 static void tag_of(struct bjob *bj)
@@ -428,7 +407,7 @@ out:
         }
         if (b->o->keep_order)
                 emit_in_order(b);
-        progress(b, true);
+        batch_progress(b, true);
         b->sum.wall_us = now_us() - b->start_us;
         if (r == 0 && b->write_failed) {
                 *err = b->write_error;
@@ -439,7 +418,7 @@ out:
 
 int batch_engine_new(struct batch *b, int signal_fd, rf_error *err)
 {
-        int r = engine_new(on_done, on_signal, signal_fd, b, &b->e, err);
+        int r = engine_new(on_done, batch_on_signal, signal_fd, b, &b->e, err);
 
         /* Spawns run on worker threads (one per core), while the engine reads and reaps. */
         return r < 0 ? r : engine_use_pool(b->e, 0, err);

@@ -23,6 +23,8 @@ struct bjob {
         rf_result last;         /* the last attempt's result, while a retry waits */
         struct bjob *order_next; /* --keep-order queue */
         struct bjob *retry_next; /* retry queue */
+        struct bjob *run_prev, *run_next; /* running jobs (signals.c), for SIGUSR1 */
+        uint64_t started_us;     /* when its attempt started (monotonic) */
 };
 
 struct batch {
@@ -45,9 +47,20 @@ struct batch {
         uint64_t start_us, last_progress_us;
         uint64_t n_inputs;       /* jobs in the input, when known (n_inputs_known) */
         bool n_inputs_known;
+        struct bjob *running;    /* the jobs running now (signals.c) */
+        bool progress_toggled;   /* SIGUSR2 turned the progress line the other way */
+        bool progress_shown;     /* a progress line is on stderr, without its newline */
 };
 
 /* Create b's engine, with the batch's job and signal handlers. Returns 0 or -errno. */
 int batch_engine_new(struct batch *b, int signal_fd, rf_error *err);
+/* Keep track of the jobs running now, for SIGUSR1 (signals.c). */
+void batch_running_add(struct batch *b, struct bjob *bj);
+void batch_running_remove(struct batch *b, struct bjob *bj);
+/* The engine calls this for each signal read from the signal fd (signals.c). */
+void batch_on_signal(void *ctx, int signo);
+/* Draw the progress line on stderr when b's options ask for it, at most five times a second
+ * unless final (which ends it with a newline) (progress.c). */
+void batch_progress(struct batch *b, bool final);
 /* Run the batch described by b (set up by rf_batch_run). Returns 0 or -errno. */
 int batch_drive(struct batch *b, rf_error *err);

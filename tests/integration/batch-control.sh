@@ -6,7 +6,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 45
+plan 51
 
 lines() { tr '\n' '|' <"$1" | sed 's/|$//'; }
 J=$WORK/records.json
@@ -169,6 +169,44 @@ wait_bg 10
 expect_eq "SIGTERM as SIGINT: records for both running jobs (signaled 15), nothing survives" \
         "$(jsonl_eval "$J" 'sorted((r["job"], r["status"], r["signal"]) for r in rs)') $(survivors "${T}3" 2)" \
         "[(1, 'signaled', 15), (2, 'signaled', 15)] 0"
+
+start_bg -j2 --json "$J" sleep "${T}6{}" ::: 1 2
+wait_count 2 "^sleep ${T}6" || diag "the jobs did not start"
+kill -HUP "$BG"
+wait_bg 10
+expect_eq "SIGHUP as SIGTERM: records for both running jobs (signaled 15), nothing survives, interrupted" \
+        "$(jsonl_eval "$J" 'sorted((r["job"], r["status"], r["signal"]) for r in rs)') $(survivors "${T}6" 2) $(grep -c ', interrupted;' "$ERR")" \
+        "[(1, 'signaled', 15), (2, 'signaled', 15)] 0 1"
+
+start_bg -j1 --json "$J" sh -c 'trap "" TERM INT; sleep $1' sh ::: "${T}7"
+wait_count 1 "^sleep ${T}7" || diag "the job did not start"
+kill -QUIT "$BG"
+wait_bg 5
+expect_eq "SIGQUIT kills the running jobs at once (one that ignores SIGTERM too): record signaled 9, ringfence exits" \
+        "$(jsonl_eval "$J" '[(r["status"], r["signal"]) for r in rs]') $([ "$RC" != 999 ] && echo exited) $(survivors "${T}7" 2)" \
+        "[('signaled', 9)] exited 0"
+
+# SIGUSR1 and SIGUSR2 do not stop the batch: USR1 lists the running jobs on stderr (as GNU parallel
+# does), USR2 turns the progress line on (or off). The jobs sleep 2.<this script's pid> s.
+S=2.$$
+start_bg -j2 --json "$J" sleep "${S}1{}" ::: 1 2 3
+wait_count 2 "^sleep ${S}1" || diag "the jobs did not start"
+kill -USR1 "$BG"
+wait_bg 30
+expect_eq "SIGUSR1 does not stop the batch: all 3 jobs run and are ok, exit 0" \
+        "$RC $(status_of)" "0 1:ok 2:ok 3:ok"
+check "SIGUSR1 lists the running jobs on stderr: their number, job, attempt, time, command" \
+        eval 'has_line "$ERR" "^ringfence batch: 2 jobs running$" &&
+              has_line "$ERR" "^ringfence batch: job 1, attempt 1, for [0-9.]+ s: sleep ${S}11$" &&
+              has_line "$ERR" "^ringfence batch: job 2, attempt 1, for [0-9.]+ s: sleep ${S}12$"'
+start_bg -j1 --json "$J" sleep "${S}2{}" ::: 1 2
+wait_count 1 "^sleep ${S}2" || diag "the job did not start"
+kill -USR2 "$BG"
+wait_bg 30
+expect_eq "SIGUSR2 does not stop the batch: both jobs ok, exit 0, not interrupted" \
+        "$RC $(status_of) $(grep -c interrupted "$ERR")" "0 1:ok 2:ok 0"
+check "SIGUSR2 turns the progress line on (stderr is not a terminal, no --bar)" \
+        eval 'grep -a -q "\[K.*done (0 failed), [0-9] running, .*ETA" "$ERR"'
 
 start_bg -j2 --json "$J" sleep "${T}4{}" ::: 1 2
 wait_count 2 "^sleep ${T}4" || diag "the jobs did not start"

@@ -5,7 +5,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 25
+plan 29
 
 lines() { tr '\n' '|' <"$1" | sed 's/|$//'; }
 
@@ -87,12 +87,48 @@ expect_eq "--tag with grouped output (no --line-buffer) prefixes lines too" "$(l
         "$(printf 'a\thi a|b\thi b')"
 
 # --- --bar ------------------------------------------------------------------------------------------------
+# prog FILE: the progress lines of FILE (each redraw starts with "\r\033[K"), one a line.
+prog() { tr '\r' '\n' <"$1" | sed -n 's/^\x1b\[Kringfence batch: //p'; }
 rfb -j2 --bar sleep {} ::: 0.3 0.3 0.3 0.3
-check "--bar: progress on stderr even when it is not a terminal (jobs done, rate)" \
-        eval 'grep -a -q "4 done (0 failed), 0 running, [0-9]* jobs/s" "$ERR"'
-TODO="the progress line shows the rate but no ETA yet" \
-check "--bar: the progress shows an ETA (issue 4: 'a progress bar with rate and ETA')" \
-        eval 'grep -a -q "ETA" "$ERR"'
+check "--bar with ::: (4 jobs known): progress on stderr even when it is not a terminal: bar, share, done of total, rate, ETA" \
+        eval 'prog "$ERR" | tail -n1 | grep -q "^\[#\{20\}\] 100% 4/4 done (0 failed), 0 running, [0-9.]* jobs/s, ETA 0s$"'
+check "--bar: while jobs run, an ETA in seconds once one has ended" \
+        eval 'prog "$ERR" | grep -q "^\[#*\.*\] [0-9]*% [1-3]/4 done .*, ETA [0-9]*s$"'
+seq 6 >"$WORK/six"
+rfb -j2 --bar -a "$WORK/six" sh -c 'sleep 0.2; exit $(({} % 3 == 0))'
+check "--bar with -a FILE (read ahead: 6 jobs): done of total, failed, ETA" \
+        eval 'prog "$ERR" | tail -n1 | grep -q "^\[#\{20\}\] 100% 6/6 done (2 failed), 0 running, [0-9.]* jobs/s, ETA 0s$"'
+RF_STDIN=$WORK/six
+rfb -j2 --bar sh -c 'sleep 0.2; exit $(({} % 3 == 0))'
+RF_STDIN=/dev/null
+check "--bar with stdin (a stream: the number of jobs is unknown): done count and rate, no bar, no ETA" \
+        eval 'prog "$ERR" | tail -n1 | grep -q "^6 done (2 failed), 0 running, [0-9.]* jobs/s$" && ! grep -a -q "ETA" "$ERR"'
+rfb -j2 sleep {} ::: 0.3 0.3
+check "without --bar, stderr not a terminal: no progress line" eval '! grep -a -q "running," "$ERR"'
+# On a terminal (a pty): progress by default, erased and redrawn in place, ended with a newline.
+"$PY" - "$RINGFENCE" >"$WORK/pty.out" 2>&1 <<'PYEOF'
+import os, pty, sys, select
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "batch", "-j2", "sleep", "{}", ":::", "0.3", "0.3", "0.3"])
+out = b""
+while True:
+    r, _, _ = select.select([fd], [], [], 30)
+    if not r:
+        break
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace"))
+PYEOF
+check "on a terminal (pty) without --bar: the progress line with bar and ETA, then the summary" \
+        eval 'tr "\r" "\n" <"$WORK/pty.out" | grep -q "^.\[Kringfence batch: \[#\{20\}\] 100% 3/3 done (0 failed), 0 running, [0-9.]* jobs/s, ETA 0s$" &&
+              grep -a -q "^ringfence batch: 3 jobs: 3 ok" "$WORK/pty.out"'
 
 # --- --results DIR ------------------------------------------------------------------------------------------
 rfb -j2 --results "$WORK/res" sh -c 'echo out{}; echo err{} >&2; exit {}' ::: 0 3

@@ -6,7 +6,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 37
+plan 41
 
 lines() { tr '\n' '|' <"$1" | sed 's/|$//'; }
 L=$WORK/joblog J=$WORK/records.json
@@ -133,17 +133,21 @@ done
 echo "left=$n"
 EOF
 chmod 755 "$WORK/killer.sh"
-# 60 jobs of about 0.1 s, with a tag of this script in their arguments and in the input file's
+# 30 jobs of about 0.1 s, with a tag of this script in their arguments and in the input file's
 # name (so in the command line of ringfence and of each job's init).
 TAG=$WORK/kill-input
-for i in $(seq 60); do echo "0.1$$"; done >"$TAG"
+for i in $(seq 30); do echo "0.1$$"; done >"$TAG"
 PAT="^$RINGFENCE batch .*$TAG|^sleep 0\.1$$\$"
 export PAT RINGFENCE
-LAST="5 rounds of killer.sh DELAY -j4 -a $TAG --json $J --joblog $L --resume sleep"
+LAST="10 rounds of killer.sh DELAY -j4 -a $TAG --json $J --joblog $L --resume sleep"
 bad= badlog=
-for round in 1 2 3 4 5; do
+t0=$(date +%s)
+# delay: a random kill point from 0.05 s to 0.75 s after the start (start-up, reading the records
+# back, rebuilding the joblog, running), in steps of 50 ms
+delay() { printf '%d.%02d' $(($1 / 20)) $(($1 % 20 * 5)); }
+for round in 1 2 3 4 5 6 7 8 9 10; do
         rm -f "$J" "$L"
-        d1=0.$((RANDOM % 9 + 1)) d2=0.$((RANDOM % 9 + 1))
+        d1=$(delay $((RANDOM % 15 + 1))) d2=$(delay $((RANDOM % 15 + 1)))
         said="round $round:"
         for d in "$d1" "$d2" end; do
                 outer_net "$WORK/killer.sh" "$d" -j4 -a "$TAG" --json "$J" --joblog "$L" --resume sleep \
@@ -156,19 +160,14 @@ for round in 1 2 3 4 5; do
         done
         diag "$said"
         case $r in *"rc=0"*) ;; *) bad="$bad round $round: the last run did not exit 0: $r;" ;; esac
-        o=$(records_once "$J" 60) || bad="$bad round $round: --json: $o;"
-        o=$(joblog_once "$L" 60) || badlog="$badlog round $round: --joblog: $o;"
+        o=$(records_once "$J" 30) || bad="$bad round $round: --json: $o;"
+        o=$(joblog_once "$L" 30) || badlog="$badlog round $round: --joblog: $o;"
 done
-expect_eq "SIGKILL twice mid-batch and resumed, 5 rounds: every job exactly once in --json, nothing left running" \
+diag "10 rounds of kills: $(($(date +%s) - t0)) s"
+expect_eq "SIGKILL twice mid-batch and resumed, 10 rounds: every job exactly once in --json, nothing left running" \
         "${bad:-ok}" ok
-# Known bug (issue 4): a kill between a job's --json record and its joblog line loses that
-# joblog line for good, so this half fails now and then; run with RF_TEST_KNOWN_BUGS=1 to see it.
-if [ -n "${RF_TEST_KNOWN_BUGS:-}" ]; then
-        expect_eq "... and every job exactly once in --joblog" "${badlog:-ok}" ok
-else
-        skip_test "... and every job exactly once in --joblog" \
-                "known bug, see issue 4: a kill between the two writes loses a joblog line${badlog:+ (here:$badlog)}"
-fi
+expect_eq "... and every job exactly once in --joblog (a line lost between the two writes is rebuilt)" \
+        "${badlog:-ok}" ok
 
 # The same at the worst moment, made certain with strace: SIGKILL as ringfence enters the write of
 # job 1's joblog line, its --json record already written. Resumed, each file must end up with
@@ -183,12 +182,61 @@ if command -v strace >/dev/null 2>&1 &&
                 "$RINGFENCE" batch -j1 --json "$J" --joblog "$L" echo ::: a b c </dev/null >/dev/null; } 2>/dev/null
         diag "killed at write $n: $(wc -l <"$J") record(s) in --json, $(($(wc -l <"$L") - 1)) in --joblog"
         rfb -j1 --json "$J" --joblog "$L" --resume echo ::: a b c
-        TODO="resume does not yet rebuild a joblog line lost between the two writes" \
         expect_eq "SIGKILL between a job's --json record and its joblog line, resumed: each file has every job once" \
                 "$(records_once "$J" 3) / $(joblog_once "$L" 3)" "ok / ok"
 else
         skip_test "SIGKILL between a job's --json record and its joblog line, resumed" "strace cannot trace here"
 fi
+
+# Every kill point, made certain with strace: for each system call that touches the two record
+# files (opening, cutting, the joblog's header, each record, fsync...), a batch killed with SIGKILL
+# as it enters that call, then a --resume killed at the same call, then a --resume to the end:
+# each file has every job exactly once, and no job that finished ran again.
+if command -v strace >/dev/null 2>&1 && rm -f "$J" "$L" &&
+        strace -o "$WORK/trace" -P "$J" -P "$L" "$RINGFENCE" batch -j1 --json "$J" --joblog "$L" \
+                --resume echo ::: a b </dev/null >/dev/null 2>&1; then
+        points=$(awk -F'(' '/^[a-z0-9_]+\(/ { printf "%s:%d ", $1, ++c[$1] }' "$WORK/trace")
+        bad= n=0 t0=$(date +%s)
+        for p in $points; do
+                rm -f "$J" "$L"
+                for run in 1 2; do
+                        { strace -o /dev/null -P "$J" -P "$L" -e inject="${p%:*}":signal=SIGKILL:when="${p#*:}" \
+                                "$RINGFENCE" batch -j1 --json "$J" --joblog "$L" --resume echo ::: a b \
+                                </dev/null >/dev/null 2>&1; } 2>/dev/null
+                done
+                ran_before=$(cat "$J" 2>/dev/null | wc -l)
+                rfb -j1 --json "$J" --joblog "$L" --resume echo ::: a b
+                o="$RC $(records_once "$J" 2) $(joblog_once "$L" 2) $(($(wc -l <"$OUT") + ran_before))"
+                [ "$o" = "0 ok ok 2" ] || bad="$bad $p: $o ($(lines "$ERR"));"
+                n=$((n + 1))
+        done
+        diag "kill points: $points($(($(date +%s) - t0)) s)"
+        expect_eq "SIGKILL at each of the $n system calls on the record files, twice, then resumed: every job once in each file, none run twice" \
+                "${bad:-ok}" ok
+else
+        skip_test "SIGKILL at each system call on the record files, then resumed" "strace cannot trace here"
+fi
+
+# A joblog that lost lines (the last, or all of it) gets them back on --resume, byte for byte.
+rm -f "$J" "$L"
+RF_STDIN=/dev/null
+rfb -j1 --json "$J" --joblog "$L" sh -c 'echo {}; exit {}' ::: 0 3 0
+cp "$L" "$L.whole"
+rfb -j1 --json "$J" --joblog "$L" --resume-failed sh -c 'echo {}; exit {}' ::: 0 3 0
+cp "$L" "$L.whole2"
+head -n -1 "$L" >"$L.cut" && mv "$L.cut" "$L"
+rfb -j1 --json "$J" --joblog "$L" --resume sh -c 'echo {}; exit {}' ::: 0 3 0
+expect_eq "--resume: the lost joblog line of a job's second attempt is rebuilt as it was; nothing runs" \
+        "$RC:$(cat "$OUT"):$(cmp -s "$L" "$L.whole2" && echo same)" "0::same"
+rm -f "$L"
+head -n 3 "$J" >"$J.cut" && mv "$J.cut" "$J"
+rfb -j1 --json "$J" --joblog "$L" --resume sh -c 'echo {}; exit {}' ::: 0 3 0
+expect_eq "--resume with a new joblog: it gets the header and a line for each --json record, as written before" \
+        "$RC:$(cat "$OUT"):$(cmp -s "$L" "$L.whole" && echo same)" "0::same"
+printf 'Seq\tHost\tStart' >"$L"
+rfb -j1 --json "$J" --joblog "$L" --resume sh -c 'echo {}; exit {}' ::: 0 3 0
+expect_eq "--resume with a joblog torn inside its header (killed while writing it): the header and every line again" \
+        "$RC:$(cmp -s "$L" "$L.whole" && echo same)" "0:same"
 
 # --- big inputs ----------------------------------------------------------------------------------------------
 seq 100000 >"$WORK/100k"

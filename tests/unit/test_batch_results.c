@@ -652,6 +652,153 @@ START_TEST(sparse_job_numbers)
 }
 END_TEST
 
+/* ---- reading a record's key (recscan.c) ----------------------------------------------------- */
+
+static const struct key_case {
+        const char *line;
+        int r;          /* 0 or -EINVAL */
+        uint64_t seq;
+        bool failed;
+} key_cases[] = {
+        /* as ringfence writes them: the fast path */
+        { "{\"job\":7,\"attempt\":1,\"argv\":[\"echo\",\"a\"],\"status\":\"ok\",\"x\":1}", 0, 7, false },
+        { "{\"job\":12,\"attempt\":3,\"argv\":[\"a\\\"]\",\"b\\\\\"],\"status\":\"timeout\",\"x\":1}", 0, 12,
+          true },
+        { "{\"job\":1,\"attempt\":1,\"argv\":[],\"status\":\"skipped\",\"x\":null}", 0, 1, true },
+        /* other layouts and statuses: jansson */
+        { "{ \"status\": \"ok\", \"attempt\": 2, \"job\": 5 }", 0, 5, false },
+        { "{\"job\":9,\"attempt\":1,\"argv\":[],\"status\":\"weird\",\"x\":1}", 0, 9, true },
+        /* checked either way */
+        { "{\"job\":0,\"attempt\":1,\"argv\":[],\"status\":\"ok\",\"x\":1}", -EINVAL, 0, false },
+        { "{\"job\":3,\"attempt\":0,\"argv\":[],\"status\":\"ok\",\"x\":1}", -EINVAL, 0, false },
+        { "{\"job\":3,\"attempt\":1,\"argv\":[],\"status\":\"ok\",\"x\":1", -EINVAL, 0, false },
+        { "{\"job\":3,\"attempt\":1,\"argv\":[\"a\tb\"],\"status\":\"ok\",\"x\":1}", -EINVAL, 0, false },
+        { "{\"job\":3,\"attempt\":1,\"argv\":[\"a\\", -EINVAL, 0, false },
+        { "{\"job\":3,\"attempt\":1,\"status\":7}", -EINVAL, 0, false },
+        { "[1, 2]", -EINVAL, 0, false },
+        { "", -EINVAL, 0, false },
+};
+
+START_TEST(record_key)
+{
+        const struct key_case *c = &key_cases[_i];
+        uint64_t seq = 0;
+        bool failed = false;
+        char why[160] = "";
+        int r = batch_record_key(c->line, strlen(c->line), &seq, &failed, why, sizeof(why));
+
+        ck_assert_msg(r == c->r, "%s: returned %d (%s), expected %d", c->line, r, why, c->r);
+        if (r == 0)
+                ck_assert_msg(seq == c->seq && failed == c->failed, "%s: job %lu failed %d",
+                              c->line, (unsigned long)seq, failed);
+        else
+                ck_assert_msg(why[0], "%s: no reason given", c->line);
+}
+END_TEST
+
+/* ---- rebuilding lost joblog lines (rebuild.c) ---------------------------------------------- */
+
+/* Keep the first keep lines of path (header included). */
+static void keep_lines(const char *path, size_t keep)
+{
+        size_t len, at = 0;
+        _cleanup_free_ char *buf = slurp(path, &len);
+
+        for (size_t i = 0; i < keep && at < len; i++)
+                at = (size_t)(strchr(buf + at, '\n') - buf) + 1;
+        ck_assert_int_eq(truncate(path, (off_t)at), 0);
+}
+
+/* Open the writers to append (as --resume does), rebuild, close; the number of lines rebuilt. */
+static int rebuild(void)
+{
+        struct batch_writers *w = NULL;
+        rf_error err = { 0 };
+        int n;
+
+        ck_assert_int_eq(batch_writers_open(json_path, joblog_path, true, &w, &err), 0);
+        n = batch_joblog_rebuild(json_path, joblog_path, w, &err);
+        ck_assert_msg(n >= 0, "rebuild: %s", err.msg);
+        ck_assert_int_eq(batch_writers_close(w, &err), 0);
+        return n;
+}
+
+/* Lines lost at the end (a kill between the two writes), or the whole joblog: rebuilt from the
+ * --json records, byte for byte what was lost; a second rebuild finds nothing to do. */
+START_TEST(rebuild_lost_lines)
+{
+        size_t want_len, got_len;
+        _cleanup_free_ char *want = NULL, *got = NULL;
+
+        write_samples(json_path, joblog_path, false);
+        want = slurp(joblog_path, &want_len);
+        keep_lines(joblog_path, 1 + ARRAY_SIZE(samples) - 2);
+        ck_assert_int_eq(rebuild(), 2);
+        got = slurp(joblog_path, &got_len);
+        ck_assert_str_eq(got, want);
+        ck_assert_int_eq(rebuild(), 0);
+        free(got);
+        ck_assert_int_eq(unlink(joblog_path), 0);
+        ck_assert_int_eq(rebuild(), (int)ARRAY_SIZE(samples));
+        got = slurp(joblog_path, &got_len);
+        ck_assert_str_eq(got, want);
+}
+END_TEST
+
+/* A job run again (--resume-failed) has two records; losing the second's line is found by
+ * matching the files in order, not by job number. */
+START_TEST(rebuild_second_attempt)
+{
+        size_t len;
+        _cleanup_free_ char *want = NULL, *got = NULL;
+
+        write_samples(json_path, joblog_path, false);
+        write_samples(json_path, joblog_path, true);
+        want = slurp(joblog_path, &len);
+        keep_lines(joblog_path, 1 + 2 * ARRAY_SIZE(samples) - 1);
+        ck_assert_int_eq(rebuild(), 1);
+        got = slurp(joblog_path, &len);
+        ck_assert_str_eq(got, want);
+}
+END_TEST
+
+/* Files that disagree in order (written by other means): a record whose job has no joblog line
+ * at all gets one; jobs with lines are left alone. */
+START_TEST(rebuild_out_of_order)
+{
+        size_t len;
+        uint64_t seq;
+        bool failed;
+        int count[ARRAY_SIZE(samples) + 1] = { 0 };
+        _cleanup_free_ char *buf = NULL;
+
+        write_samples(json_path, joblog_path, false);
+        /* the joblog: header, the line of job 3, then job 1's */
+        buf = slurp(joblog_path, &len);
+        {
+                char *l1 = strchr(buf, '\n') + 1, *l2 = strchr(l1, '\n') + 1;
+                char *l3 = strchr(l2, '\n') + 1, *l4 = strchr(l3, '\n') + 1;
+                FILE *f = fopen(joblog_path, "w");
+                ck_assert_ptr_nonnull(f);
+                fwrite(buf, 1, (size_t)(l1 - buf), f);
+                fwrite(l3, 1, (size_t)(l4 - l3), f);
+                fwrite(l1, 1, (size_t)(l2 - l1), f);
+                fclose(f);
+        }
+        free(buf);
+        ck_assert_int_eq(rebuild(), (int)ARRAY_SIZE(samples) - 2);
+        buf = slurp(joblog_path, &len);
+        for (char *p = strchr(buf, '\n') + 1, *nl; *p; p = nl + 1) {
+                nl = strchr(p, '\n');
+                ck_assert_int_eq(batch_joblog_parse(p, (size_t)(nl - p), &seq, &failed), 0);
+                ck_assert_uint_le(seq, ARRAY_SIZE(samples));
+                count[seq]++;
+        }
+        for (size_t i = 1; i <= ARRAY_SIZE(samples); i++)
+                ck_assert_msg(count[i] == 1, "job %zu has %d joblog lines", i, count[i]);
+}
+END_TEST
+
 static double now(void)
 {
         struct timespec t;
@@ -672,8 +819,10 @@ START_TEST(million_records)
         fputs("Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n", g);
         for (uint64_t i = 1; i <= n; i++) {
                 bool bad = i % 1000 == 0;
-                fprintf(f, "{\"job\":%lu,\"attempt\":1,\"status\":\"%s\"}\n", (unsigned long)i,
-                        bad ? "failed" : "ok");
+                /* the layout ringfence writes (recscan.c's fast path) */
+                fprintf(f, "{\"job\":%lu,\"attempt\":1,\"argv\":[\"echo\",\"%lu\"],\"status\":"
+                        "\"%s\",\"exit_status\":%d}\n", (unsigned long)i, (unsigned long)i,
+                        bad ? "failed" : "ok", bad);
                 fprintf(g, "%lu\t:\t1700000000.123\t     0.002\t0\t3\t%d\t0\techo %lu\n",
                         (unsigned long)i, bad, (unsigned long)i);
         }
@@ -721,6 +870,10 @@ int main(void)
         tcase_add_test(rs, bad_middle_line);
         tcase_add_test(rs, resume_sets);
         tcase_add_test(rs, sparse_job_numbers);
+        tcase_add_loop_test(rs, record_key, 0, (int)ARRAY_SIZE(key_cases));
+        tcase_add_test(rs, rebuild_lost_lines);
+        tcase_add_test(rs, rebuild_second_attempt);
+        tcase_add_test(rs, rebuild_out_of_order);
         tcase_add_checked_fixture(big, setup, teardown);
         tcase_add_test(big, million_records);
         tcase_set_timeout(big, 300);
