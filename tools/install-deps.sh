@@ -6,4 +6,5 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
         build-essential autoconf automake libtool pkg-config \
         libseccomp-dev liburing-dev libjansson-dev check \
+        libxxhash-dev \
         python3 bubblewrap iproute2 util-linux procps groff-base ca-certificates >/dev/null

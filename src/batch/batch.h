@@ -78,6 +78,8 @@ struct batch_record {
         const rf_result *res;
         const char *command_line; /* argv joined with spaces, for the joblog */
         uint64_t send_bytes;      /* bytes given on stdin */
+        const char *key;          /* with shards: the job's key (hex), else NULL */
+        const char *shard;        /* with shards: "I/N", else NULL */
 };
 
 struct batch_writers;
@@ -91,6 +93,9 @@ int batch_writers_open(const char *json_path, const char *joblog_path, bool appe
 /* Write one job's record to every writer. Returns 0, or -errno (ENOSPC...) with err saying which
  * file: the batch then stops with status 125; every record already written stays valid. */
 int batch_writers_put(struct batch_writers *w, const struct batch_record *rec, rf_error *err);
+/* Append line (a whole JSON line with its newline, not a job's record: the shard's end line)
+ * to the --json file, if there is one. Returns 0 or -errno. */
+int batch_writers_put_line(struct batch_writers *w, const char *line, rf_error *err);
 int batch_writers_close(struct batch_writers *w, rf_error *err);
 
 /* GNU parallel's joblog header line (with its newline) (joblog.c). */

@@ -179,6 +179,13 @@ static char *json_line(const struct batch_record *rec, size_t *ret_len)
         if (rf_result_to_json(rec->res, rec->seq, rec->attempt, rec->argv, &line) < 0)
                 return NULL;
         n = strlen(line);
+        if (rec->key && n > 1 && line[n - 1] == '}') {
+                /* With shards: the job's key and shard, at the end of the object. */
+                size_t extra = strlen(rec->key) + (rec->shard ? strlen(rec->shard) : 0) + 32;
+                line = xrealloc(line, n + extra);
+                n += (size_t)snprintf(line + n - 1, extra, ",\"key\":\"%s\",\"shard\":\"%s\"}",
+                                      rec->key, rec->shard ? rec->shard : "") - 1;
+        }
         line = xrealloc(line, n + 2);
         memcpy(line + n, "\n", 2);
         *ret_len = n + 1;
@@ -213,6 +220,13 @@ int batch_writers_put(struct batch_writers *w, const struct batch_record *rec, r
                 }
         }
         return 0;
+}
+
+int batch_writers_put_line(struct batch_writers *w, const char *line, rf_error *err)
+{
+        if (!w || w->json.fd < 0)
+                return 0;
+        return record_append(&w->json, line, strlen(line), err);
 }
 
 int batch_writers_close(struct batch_writers *w, rf_error *err)

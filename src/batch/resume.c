@@ -113,7 +113,8 @@ static const char *json_fields(json_t *v, json_int_t *ret_job, json_int_t *ret_a
         return NULL;
 }
 
-/* A JSON record's key, from its "job", "attempt" and "status" fields. */
+/* A JSON record's key, from its "job", "attempt" and "status" fields: 1, or 0 for a shard's
+ * end line, or -EINVAL. */
 static int parse_json_line(struct loader *l, const char *line, size_t len, uint64_t *ret_key)
 {
         json_int_t job, attempt;
@@ -125,13 +126,18 @@ static int parse_json_line(struct loader *l, const char *line, size_t len, uint6
                 snprintf(l->why, sizeof(l->why), "%s", e.text);
                 return -EINVAL;
         }
+        if (json_object_get(v, "shard_end")) {
+                /* A shard's end line (slots.c), not a job's record. */
+                json_decref(v);
+                return 0;
+        }
         why = json_fields(v, &job, &attempt, &status);
         if (why)
                 snprintf(l->why, sizeof(l->why), "%s", why);
         else
                 *ret_key = KEY(job, strcmp(status, "ok") != 0);
         json_decref(v);
-        return why ? -EINVAL : 0;
+        return why ? -EINVAL : 1;
 }
 
 /* One line (without its newline): 1 and *ret_key for a record, 0 for the joblog's header, or
@@ -143,7 +149,7 @@ static int parse_line(struct loader *l, const char *line, size_t len, size_t lin
         bool failed;
 
         if (!l->joblog)
-                return parse_json_line(l, line, len, ret_key) < 0 ? -EINVAL : 1;
+                return parse_json_line(l, line, len, ret_key); /* 0: a shard's end line */
         if (lineno == 1) {
                 if (len + 1 == strlen(batch_joblog_header) &&
                     memcmp(line, batch_joblog_header, len) == 0)

@@ -51,6 +51,7 @@ struct engine {
         int signal_fd;
         struct eop sig_op;
         int running;
+        int user_pending;  /* engine_ops in flight */
         struct ejob *jobs;
 };
 

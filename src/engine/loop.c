@@ -89,6 +89,39 @@ int engine_new(engine_done_fn done, engine_signal_fn on_signal, int signal_fd, v
         return 0;
 }
 
+/* A user op's user_data is its address with the low bit set (struct eop never has it). */
+#define USER_OP_BIT 1u
+
+void engine_read(struct engine *e, int fd, void *buf, unsigned n, struct engine_op *op)
+{
+        struct io_uring_sqe *sqe = engine_sqe(e);
+
+        io_uring_prep_read(sqe, fd, buf, n, (uint64_t)-1);
+        io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)op | USER_OP_BIT);
+        op->pending = true;
+        e->user_pending++;
+}
+
+void engine_cancel(struct engine *e, struct engine_op *op)
+{
+        struct io_uring_sqe *sqe;
+
+        if (!op->pending)
+                return;
+        sqe = engine_sqe(e);
+        io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)op | USER_OP_BIT, 0);
+        io_uring_sqe_set_data(sqe, NULL);
+}
+
+static void user_complete(struct engine *e, uint64_t data, int res)
+{
+        struct engine_op *op = (struct engine_op *)(uintptr_t)(data & ~(uint64_t)USER_OP_BIT);
+
+        op->pending = false;
+        e->user_pending--;
+        op->complete(op, res);
+}
+
 int engine_start(struct engine *e, const struct engine_job *job, rf_error *err)
 {
         return ejob_start(e, job, err);
@@ -113,7 +146,7 @@ int engine_wait(struct engine *e, int timeout_ms)
         unsigned head, n = 0;
         int r;
 
-        if (!e->running && !(e->signal_fd >= 0 && timeout_ms != 0))
+        if (!e->running && !e->user_pending && !(e->signal_fd >= 0 && timeout_ms != 0))
                 return 0;
         r = io_uring_submit_and_wait_timeout(&e->ring, &cqe, 1, timeout_ms < 0 ? NULL : &ts,
                                              NULL);
@@ -124,6 +157,10 @@ int engine_wait(struct engine *e, int timeout_ms)
                 n++;
                 if (!op)
                         continue;
+                if (cqe->user_data & USER_OP_BIT) {
+                        user_complete(e, cqe->user_data, cqe->res);
+                        continue;
+                }
                 if (op->kind == EOP_SIGNAL)
                         on_signal_ready(e);
                 else
