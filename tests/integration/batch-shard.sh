@@ -7,7 +7,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 20
+plan 22
 
 N=4
 IN=$WORK/input.txt
@@ -51,6 +51,13 @@ expect_eq "the merged file has every job once (keys), 200 records" \
         "$(jsonl_eval "$WORK/all.jsonl" '(len(rs), len({r["key"] for r in rs}))')" "(200, 200)"
 expect_eq "the merged file's outputs cover the input" \
         "$(jsonl_eval "$WORK/all.jsonl" 'sorted(r["argv"][1] for r in rs) == sorted(open("'"$IN"'").read().split())')" True
+
+# A shard run again with --resume (a requeued array task): nothing runs twice.
+cp "$WORK/s1.jsonl" "$WORK/s1again.jsonl"
+rfb_net -j4 --shard 1/$N --resume --json "$WORK/s1again.jsonl" -a "$IN" -- echo {}
+expect_eq "a finished shard run again with --resume runs nothing, exit 0" "$RC $(wc -c <"$OUT")" "0 0"
+merge "$WORK/all2.jsonl" "$WORK/s0.jsonl" "$WORK/s1again.jsonl" "$WORK/s2.jsonl" "$WORK/s3.jsonl"
+expect_eq "... and its file still merges to every job once" "$RC $(wc -l <"$WORK/all2.jsonl")" "0 200"
 
 # --- what merge says when something is missing or repeated -------------------------------------
 merge "$WORK/part.jsonl" "$WORK/s0.jsonl" "$WORK/s1.jsonl" "$WORK/s3.jsonl"
