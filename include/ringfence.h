@@ -370,6 +370,67 @@ RF_EXPORT int rf_pool_threads(const rf_pool *p);
  * function runs before it returns, and the threads are joined. Returns NULL. */
 RF_EXPORT rf_pool *rf_pool_free(rf_pool *p);
 
+/* ---- batches with make and across machines: the jobserver, shards, merging -------- */
+
+/* How a batch shares: make's job slots, its own slots with make -j inside its jobs, a shard of
+ * a cluster's job array. Initialise with rf_batch_share_init. Strings are borrowed. */
+typedef struct rf_batch_share {
+        /* client: join the GNU make jobserver the last --jobserver-auth= of this MAKEFLAGS
+         * value names (fifo:PATH or R,W); NULL: none */
+        const char *makeflags;
+        /* server: offer the batch's -j slots to make -j inside the jobs ("pipe": MAKEFLAGS
+         * --jobserver-auth=R,W, every make; "fifo": fifo:PATH, make 4.4 and ninja 1.13);
+         * NULL: no jobserver for the jobs */
+        const char *jobserver;
+        /* run only the jobs whose key falls into shard shard_index of shard_count (0: all) */
+        uint32_t shard_index, shard_count;
+        /* filled by rf_batch_run_shared: */
+        char warning[256];        /* why a jobserver MAKEFLAGS names was not used, or "" */
+        uint64_t tokens_read;     /* client: tokens taken from make */
+        uint64_t tokens_returned; /* client: ... and given back (equal when all went back) */
+        uint64_t tokens_reclaimed; /* server: tokens put back from jobs that ended holding them */
+        uint64_t input_jobs;      /* with shards: jobs in the whole input */
+        uint64_t shard_jobs;      /* ... of which in this shard */
+} rf_batch_share;
+
+/* No jobserver, no shards. */
+RF_EXPORT void rf_batch_share_init(rf_batch_share *s);
+
+/* rf_batch_run, sharing as s says (NULL: as rf_batch_run). With shards, each record carries
+ * the job's "key" (16 hex digits: xxh3-64 of its input, see ringfence-batch(1)) and "shard"
+ * ("I/N"), and a batch that read its whole input ends the --json file with one line
+ * {"shard_end": {"shard": "I/N", "input_jobs": M, "shard_jobs": K, "keys_sum": "..."}} for
+ * rf_results_merge. Returns as rf_batch_run. */
+RF_EXPORT int rf_batch_run_shared(const rf_policy *p, const rf_batch_options *o,
+                                  rf_batch_share *s, rf_batch_summary *ret, rf_error *err);
+
+/* Which shard this is, from spec: "I/N" (0 <= I < N; HTCondor: "$(Process)/N"), or "auto":
+ * Slurm job arrays (SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT, or _MIN and _MAX, and
+ * _STEP), Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX, with the count from count or the
+ * environment variable RINGFENCE_SHARDS). count (0: none) gives N where the environment does
+ * not. Returns 0 or -EINVAL with err saying what was missing or wrong. */
+RF_EXPORT int rf_shard_parse(const char *spec, uint32_t count, uint32_t *ret_index,
+                             uint32_t *ret_count, rf_error *err);
+
+/* What rf_results_merge found. */
+typedef struct rf_merge_report {
+        uint64_t records;     /* job records written */
+        uint64_t duplicates;  /* records of a job that had one already (left out) */
+        uint64_t missing;     /* jobs of the input without a record */
+        uint32_t shards;      /* N of the shards seen (0: records without shards) */
+        uint32_t shards_unfinished; /* shards without their shard_end line */
+        char *text;           /* what is wrong, one sentence per line, for a person; the
+                               * caller frees it; NULL when nothing is */
+} rf_merge_report;
+
+/* Join the JSON-lines result files paths[0..n-1] (the shards of one batch) into one on out_fd:
+ * every job record once, in the order read; check that every shard finished and that every job
+ * of the input is there exactly once, and say in ret->text which are missing or repeated.
+ * Returns 0 when the files could be read (ret says whether all is there), or -errno (a file
+ * that cannot be read, a line that is not JSON: err says file and line). */
+RF_EXPORT int rf_results_merge(const char *const *paths, size_t n, int out_fd,
+                               rf_merge_report *ret, rf_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,10 @@
 struct batch_cli {
         rf_batch_options o;
         bool progress_set;
+        rf_batch_share share;    /* --jobserver, --shard (cli-batch.c's share options) */
+        bool no_jobserver;
+        const char *shard_spec;
+        uint32_t shards;
 };
 
 static int bad(rf_error *err, const char *opt, const char *value, const char *expected)
@@ -173,6 +177,51 @@ static int opt_bar(struct cli_result *out, const char *v, rf_error *err)
         return 0;
 }
 
+static struct batch_cli *BC(struct cli_result *out)
+{
+        return out->ctx;
+}
+
+static int opt_jobserver(struct cli_result *out, const char *v, rf_error *err)
+{
+        (void)v;
+        (void)err;
+        BC(out)->share.jobserver = "pipe";
+        return 0;
+}
+
+static int opt_jobserver_fifo(struct cli_result *out, const char *v, rf_error *err)
+{
+        (void)v;
+        (void)err;
+        BC(out)->share.jobserver = "fifo";
+        return 0;
+}
+
+static int opt_no_jobserver(struct cli_result *out, const char *v, rf_error *err)
+{
+        (void)v;
+        (void)err;
+        BC(out)->no_jobserver = true;
+        return 0;
+}
+
+static int opt_shard(struct cli_result *out, const char *v, rf_error *err)
+{
+        (void)err;
+        BC(out)->shard_spec = v;
+        return 0;
+}
+
+static int opt_shards(struct cli_result *out, const char *v, rf_error *err)
+{
+        unsigned long n;
+        if (parse_count(v, 1000000, &n) < 0 || n == 0)
+                return bad(err, "--shards", v, "a number of shards from 1 to 1000000");
+        BC(out)->shards = (uint32_t)n;
+        return 0;
+}
+
 #define CUSTOM(name, arg, help, sh, fn) { name, CLI_CUSTOM, NULL, NULL, arg, help, sh, fn }
 static const struct cli_option batch_only_options[] = {
         CUSTOM("jobs", "N", "jobs at once (default: cores; 0: as many as limits allow)", 'j',
@@ -197,6 +246,16 @@ static const struct cli_option batch_only_options[] = {
                opt_resume_failed),
         CUSTOM("dry-run", NULL, "print the commands, run nothing", 0, opt_dry_run),
         CUSTOM("bar", NULL, "progress on stderr (default when it is a terminal)", 0, opt_bar),
+        CUSTOM("jobserver", NULL, "offer the -j slots to make -j in the jobs (R,W pipe form)", 0,
+               opt_jobserver),
+        CUSTOM("jobserver-fifo", NULL, "... in the fifo:PATH form (make 4.4, ninja 1.13)", 0,
+               opt_jobserver_fifo),
+        CUSTOM("no-jobserver", NULL, "ignore the make jobserver in MAKEFLAGS", 0,
+               opt_no_jobserver),
+        CUSTOM("shard", "I/N|auto", "run only shard I of N (auto: Slurm, Kubernetes)", 0,
+               opt_shard),
+        CUSTOM("shards", "N", "the shard count for --shard auto where the environment has none",
+               0, opt_shards),
         { "help", CLI_FLAG, NULL, NULL, NULL, "show this help", 0, NULL },
         { NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 };
@@ -267,6 +326,10 @@ int cli_batch(int argc, char **argv)
 
         rf_batch_options_init(&bc.o);
         bc.progress_set = false;
+        rf_batch_share_init(&bc.share);
+        bc.no_jobserver = false;
+        bc.shard_spec = NULL;
+        bc.shards = 0;
         p = rf_policy_new_default(&err);
         if (!p) {
                 fprintf(stderr, "ringfence batch: %s\n", err.msg);
@@ -287,19 +350,31 @@ int cli_batch(int argc, char **argv)
                 snprintf(err.msg, sizeof(err.msg),
                          "--arg-file and ::: both give inputs, expected one of them");
         }
+        if (r == 0 && bc.shard_spec)
+                r = rf_shard_parse(bc.shard_spec, bc.shards, &bc.share.shard_index,
+                                   &bc.share.shard_count, &err);
         if (r < 0) {
                 fprintf(stderr, "ringfence batch: %s\n", err.msg);
                 rf_policy_free(p);
                 return 125;
         }
+        if (!bc.no_jobserver && !bc.share.jobserver)
+                bc.share.makeflags = getenv("MAKEFLAGS");
         if (!bc.progress_set)
                 bc.o.progress = isatty(2);
         bc.o.signal_fd = cli_signal_fd();
-        r = rf_batch_run(p, &bc.o, &sum, &err);
+        r = rf_batch_run_shared(p, &bc.o, &bc.share, &sum, &err);
+        if (bc.share.warning[0])
+                fprintf(stderr, "ringfence batch: warning: %s\n", bc.share.warning);
         if (r < 0)
                 fprintf(stderr, "ringfence batch: %s\n", err.msg);
         if (!bc.o.dry_run && (r == 0 || sum.total > 0))
                 summary(&sum);
+        if (!bc.o.dry_run && bc.share.shard_count && r == 0)
+                fprintf(stderr, "ringfence batch: shard %u/%u: %llu of the input's %llu jobs\n",
+                        bc.share.shard_index, bc.share.shard_count,
+                        (unsigned long long)bc.share.shard_jobs,
+                        (unsigned long long)bc.share.input_jobs);
         if (bc.o.signal_fd >= 0)
                 close(bc.o.signal_fd);
         rf_policy_free(p);

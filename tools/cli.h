@@ -61,3 +61,5 @@ int cli_apply_policies(const struct cli_option *const *tables, int argc, char **
                        rf_policy *p, rf_error *err);
 /* `ringfence policy`. */
 int cli_policy(int argc, char **argv);
+/* `ringfence results` (cli-results.c). */
+int cli_results(int argc, char **argv);

@@ -8,3 +8,5 @@ apt-get install -y -qq --no-install-recommends \
         libseccomp-dev liburing-dev libjansson-dev check \
         python3 bubblewrap iproute2 util-linux procps groff-base ca-certificates \
         cmake ninja-build >/dev/null
+        libxxhash-dev \
+        python3 bubblewrap iproute2 util-linux procps groff-base ca-certificates >/dev/null

@@ -14,6 +14,7 @@ static void usage(FILE *f)
                    "  run        run one command in a sandbox (ringfence run --help)\n"
                    "  batch      run many, each in a sandbox (ringfence batch --help)\n"
                    "  policy     check, show and explain policies (ringfence policy help)\n"
+                   "  results    merge the result files of shards (ringfence results help)\n"
                    "  version    print the version\n"
                    "  help       show this help\n\n"
                    "See ringfence(1).\n");
@@ -31,6 +32,8 @@ int main(int argc, char **argv)
                 return cli_batch(argc, argv);
         if (!strcmp(argv[1], "policy"))
                 return cli_policy(argc, argv);
+        if (!strcmp(argv[1], "results"))
+                return cli_results(argc, argv);
         if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
                 printf("ringfence %s\n", rf_version());
                 return 0;
@@ -39,7 +42,7 @@ int main(int argc, char **argv)
                 usage(stdout);
                 return 0;
         }
-        fprintf(stderr, "ringfence: unknown command '%s', expected run, batch, policy, version or help\n",
+        fprintf(stderr, "ringfence: unknown command '%s', expected run, batch, policy, results, version or help\n",
                 argv[1]);
         return 125;
 }

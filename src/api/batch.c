@@ -81,6 +81,17 @@ static int setup(struct batch *b, const rf_batch_options *o, rf_error *err)
 RF_EXPORT int rf_batch_run(const rf_policy *p, const rf_batch_options *o, rf_batch_summary *ret,
                            rf_error *err)
 {
+        return rf_batch_run_shared(p, o, NULL, ret, err);
+}
+
+RF_EXPORT void rf_batch_share_init(rf_batch_share *s)
+{
+        memset(s, 0, sizeof(*s));
+}
+
+RF_EXPORT int rf_batch_run_shared(const rf_policy *p, const rf_batch_options *o,
+                                  rf_batch_share *share, rf_batch_summary *ret, rf_error *err)
+{
         struct batch b;
         rf_error local = { 0 };
         int r;
@@ -98,8 +109,11 @@ RF_EXPORT int rf_batch_run(const rf_policy *p, const rf_batch_options *o, rf_bat
         b.jobs = jobs_for(o);
         r = setup(&b, o, err ? err : &local);
         if (r == 0)
+                r = batch_share_open(&b, share, err ? err : &local);
+        if (r == 0)
                 r = batch_drive(&b, err ? err : &local);
         engine_free(b.e);
+        batch_share_close(&b);
         if (b.w) {
                 int c = batch_writers_close(b.w, r < 0 ? NULL : (err ? err : &local));
                 if (r == 0)

@@ -99,6 +99,8 @@ struct batch_record {
         const rf_result *res;
         const char *command_line; /* argv joined with spaces, for the joblog */
         uint64_t send_bytes;      /* bytes given on stdin */
+        const char *key;          /* with shards: the job's key (hex), else NULL */
+        const char *shard;        /* with shards: "I/N", else NULL */
 };
 
 struct batch_writers;
@@ -116,6 +118,9 @@ int batch_writers_put(struct batch_writers *w, const struct batch_record *rec, r
  * there is no joblog). Returns 0 or -errno with err. */
 int batch_writers_put_joblog(struct batch_writers *w, const struct batch_record *rec,
                              rf_error *err);
+/* Append line (a whole JSON line with its newline, not a job's record: the shard's end line)
+ * to the --json file, if there is one. Returns 0 or -errno. */
+int batch_writers_put_line(struct batch_writers *w, const char *line, rf_error *err);
 int batch_writers_close(struct batch_writers *w, rf_error *err);
 
 /* --resume with both --json and --joblog: give the joblog a line for each --json record it lacks
@@ -135,7 +140,8 @@ size_t batch_joblog_format(const struct batch_record *rec, char **ret_line);
 int batch_joblog_parse(const char *line, size_t len, uint64_t *ret_seq, bool *ret_failed);
 
 /* Read one --json record (a line without its newline) back: its job number, and whether it
- * failed (a status other than ok). Returns 0, or -EINVAL with why (why_len bytes) saying what is
+ * failed (a status other than ok). Returns 1; 0 for a shard's end line (no job's record); or
+ * -EINVAL with why (why_len bytes) saying what is
  * wrong (recscan.c). Records as ringfence writes them take a fast path; others go to jansson. */
 int batch_record_key(const char *line, size_t len, uint64_t *ret_seq, bool *ret_failed,
                      char *why, size_t why_len);

@@ -191,11 +191,14 @@ int batch_joblog_rebuild(const char *json_path, const char *joblog_path,
                 goto out;
         while ((r = lines_next(&jr, &len, err)) > 0) {
                 uint64_t seq;
-                if (batch_record_key(jr.buf, len, &seq, &failed, why, sizeof(why)) < 0) {
+                r = batch_record_key(jr.buf, len, &seq, &failed, why, sizeof(why));
+                if (r < 0) {
                         r = rf_error_set(err, -EINVAL, "--json %s:%zu: %s, expected a result "
                                          "record", json_path, jr.lineno, why);
                         break;
                 }
+                if (r == 0)
+                        continue; /* a shard's end line */
                 if ((r = has_line(&jl, joblog_path, &lockstep, &set, seq, err)) < 0)
                         break;
                 if (r == 0 && (r = rebuild_line(w, &jr, seq, jr.buf, len, err)) < 0)

@@ -134,11 +134,16 @@ int batch_record_key(const char *line, size_t len, uint64_t *ret_seq, bool *ret_
         json_t *v;
 
         if (fast_key(line, len, ret_seq, ret_failed))
-                return 0;
+                return 1;
         v = json_loadb(line, len, 0, &e);
         if (!v) {
                 snprintf(why, why_len, "%s", e.text);
                 return -EINVAL;
+        }
+        if (json_is_object(v) && json_object_get(v, "shard_end")) {
+                /* A shard's end line (slots.c), not a job's record. */
+                json_decref(v);
+                return 0;
         }
         what = json_fields(v, &job, &status);
         if (what) {
@@ -148,5 +153,5 @@ int batch_record_key(const char *line, size_t len, uint64_t *ret_seq, bool *ret_
                 *ret_failed = strcmp(status, "ok") != 0;
         }
         json_decref(v);
-        return what ? -EINVAL : 0;
+        return what ? -EINVAL : 1;
 }

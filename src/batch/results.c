@@ -185,6 +185,13 @@ static char *json_line(const struct batch_record *rec, size_t *ret_len)
                 free(line);
                 return NULL;
         }
+        if (rec->key) {
+                /* With shards: the job's key and shard. */
+                size_t extra = strlen(rec->key) + (rec->shard ? strlen(rec->shard) : 0) + 32;
+                line = xrealloc(line, n + extra);
+                n += (size_t)snprintf(line + n - 1, extra, ",\"key\":\"%s\",\"shard\":\"%s\"}",
+                                      rec->key, rec->shard ? rec->shard : "") - 1;
+        }
         k = (size_t)snprintf(tail, sizeof(tail), ",\"stdin_bytes\":%llu}\n",
                              (unsigned long long)rec->send_bytes);
         line = xrealloc(line, n + k);
@@ -233,6 +240,13 @@ int batch_writers_put_joblog(struct batch_writers *w, const struct batch_record 
                 return 0;
         len = batch_joblog_format(rec, &line);
         return record_append(&w->joblog, line, len, err);
+}
+
+int batch_writers_put_line(struct batch_writers *w, const char *line, rf_error *err)
+{
+        if (!w || w->json.fd < 0)
+                return 0;
+        return record_append(&w->json, line, strlen(line), err);
 }
 
 int batch_writers_close(struct batch_writers *w, rf_error *err)

@@ -89,16 +89,19 @@ static void done_set_finish(struct batch_done_set *d)
         d->n_keys = m;
 }
 
-/* A JSON record's key, from its "job" and "status" fields (recscan.c). */
+/* A JSON record's key, from its "job" and "status" fields (recscan.c): 1, or 0 for a shard's
+ * end line, or -EINVAL. */
 static int parse_json_line(struct loader *l, const char *line, size_t len, uint64_t *ret_key)
 {
         uint64_t seq;
         bool failed;
+        int r = batch_record_key(line, len, &seq, &failed, l->why, sizeof(l->why));
 
-        if (batch_record_key(line, len, &seq, &failed, l->why, sizeof(l->why)) < 0)
+        if (r < 0)
                 return -EINVAL;
-        *ret_key = KEY(seq, failed);
-        return 0;
+        if (r == 1)
+                *ret_key = KEY(seq, failed);
+        return r;
 }
 
 /* One line (without its newline): 1 and *ret_key for a record, 0 for the joblog's header, or
@@ -110,7 +113,7 @@ static int parse_line(struct loader *l, const char *line, size_t len, size_t lin
         bool failed;
 
         if (!l->joblog)
-                return parse_json_line(l, line, len, ret_key) < 0 ? -EINVAL : 1;
+                return parse_json_line(l, line, len, ret_key); /* 0: a shard's end line */
         if (lineno == 1) {
                 if (len + 1 == strlen(batch_joblog_header) &&
                     memcmp(line, batch_joblog_header, len) == 0)
@@ -152,7 +155,7 @@ static ssize_t load_lines(struct loader *l, char *buf, size_t size, rf_error *er
         while (at < size) {
                 const char *nl = memchr(buf + at, '\n', size - at);
                 size_t len;
-                uint64_t key;
+                uint64_t key = 0;
                 int r;
 
                 if (!nl)

@@ -49,6 +49,7 @@ static void job_free(struct bjob *bj)
 {
         if (!bj)
                 return;
+        batch_slot_forget(bj->b, bj);
         batch_input_done(&bj->in);
         outbuf_done(&bj->out[0]);
         outbuf_done(&bj->out[1]);
@@ -112,7 +113,9 @@ static void put_record(struct batch *b, struct bjob *bj, const rf_result *res)
         struct batch_record rec = { .seq = bj->in.seq, .attempt = bj->attempt,
                                     .argv = bj->in.argv.v, .res = res,
                                     .command_line = bj->cmdline,
-                                    .send_bytes = bj->in.stdin_len };
+                                    .send_bytes = bj->in.stdin_len,
+                                    .key = bj->key[0] ? bj->key : NULL,
+                                    .shard = b->shard_name[0] ? b->shard_name : NULL };
         rf_error err = { 0 };
 
         if (b->w && !b->write_failed && batch_writers_put(b->w, &rec, &err) < 0) {
@@ -188,6 +191,7 @@ static void on_done(void *ctx, const struct engine_job *job, const rf_result *re
         struct bjob *bj = job->user;
 
         batch_running_remove(b, bj);
+        batch_slot_put(b, bj);
         if (should_retry(b, bj, res)) {
                 /* Keep its place in the order; what it printed so far is dropped. */
                 outbuf_done(&bj->out[0]);
@@ -254,12 +258,14 @@ static int open_results(struct batch *b, struct bjob *bj, rf_error *err)
 
 static int start(struct batch *b, struct bjob *bj, rf_error *err)
 {
-        struct engine_job job = { .policy = bj->policy ? bj->policy : b->p,
-                                  .bpf = bj->own_bpf ? &bj->bpf : &b->bpf, .argv = bj->in.argv.v,
+        struct engine_job job = { .bpf = bj->own_bpf ? &bj->bpf : &b->bpf, .argv = bj->in.argv.v,
                                   .stdio = { b->devnull, -1, -1 }, .sinks = { -1, -1 },
                                   .capture = true, .on_output = on_output, .user = bj };
         int r;
 
+        if ((r = batch_slot_take(b, bj, err)) < 0)
+                return r;
+        job.policy = bj->policy ? bj->policy : b->p;
         bj->attempt++;
         if (b->o->results_dir && (r = open_results(b, bj, err)) < 0)
                 return r;
@@ -332,6 +338,10 @@ static int next_job(struct batch *b, rf_error *err)
                 b->eof = true;
                 return r;
         }
+        if (batch_shard_skip(b, bj)) {
+                job_free(bj);
+                return 1;
+        }
         if (b->done && batch_done_has(b->done, bj->in.seq, b->o->resume_failed)) {
                 b->sum.resumed++;
                 job_free(bj);
@@ -374,18 +384,20 @@ int batch_drive(struct batch *b, rf_error *err)
         b->start_us = now_us();
         for (;;) {
                 while (b->retry_head && !b->stop_starting &&
-                       engine_running(b->e) < b->jobs) {
+                       engine_running(b->e) < b->jobs && batch_slot_ready(b)) {
                         struct bjob *bj = b->retry_head;
                         b->retry_head = bj->retry_next;
                         if ((r = start(b, bj, err)) < 0)
                                 goto out;
                 }
-                while (!b->eof && !b->stop_starting && engine_running(b->e) < b->jobs)
+                while (!b->eof && !b->stop_starting && engine_running(b->e) < b->jobs &&
+                       batch_slot_ready(b))
                         if ((r = next_job(b, err)) < 0)
                                 goto out;
                 if (engine_running(b->e) == 0 && (b->eof || b->stop_starting) &&
                     (!b->retry_head || b->stop_starting))
                         break;
+                batch_slots_idle(b, !b->stop_starting && (!b->eof || b->retry_head));
                 if ((r = engine_wait(b->e, -1)) < 0)
                         goto out;
                 r = 0;
@@ -395,6 +407,7 @@ out:
         engine_signal_all(b->e, SIGKILL);
         while (engine_running(b->e) > 0 && engine_wait(b->e, 1000) >= 0)
                 ;
+        batch_share_finish(b, r == 0 && b->eof && !b->stop_starting && !b->write_failed);
         while (b->retry_head) {
                 /* A retry that will not run now: its last attempt is its record. */
                 struct bjob *bj = b->retry_head;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "batch/batch.h"
+#include "batch/jobserver.h"
 #include "batch/output.h"
 #include "engine/engine.h"
 
@@ -25,6 +26,9 @@ struct bjob {
         struct bjob *retry_next; /* retry queue */
         struct bjob *run_prev, *run_next; /* running jobs (signals.c), for SIGUSR1 */
         uint64_t started_us;     /* when its attempt started (monotonic) */
+        struct js_hold hold;     /* jobserver client: its slot */
+        struct js_job *jsj;      /* jobserver server: its fifo */
+        char key[17];            /* with shards: its key, hex */
 };
 
 struct batch {
@@ -50,6 +54,13 @@ struct batch {
         struct bjob *running;    /* the jobs running now (signals.c) */
         bool progress_toggled;   /* SIGUSR2 turned the progress line the other way */
         bool progress_shown;     /* a progress line is on stderr, without its newline */
+        /* sharing (slots.c): make's jobserver, ours, the shard */
+        rf_batch_share *share;
+        struct js_client *jsc;
+        struct js_server *jss;
+        struct batch_keyset *keys;
+        uint64_t keys_sum;
+        char shard_name[24];     /* "I/N", or "" */
 };
 
 /* Create b's engine, with the batch's job and signal handlers. Returns 0 or -errno. */
@@ -62,5 +73,25 @@ void batch_on_signal(void *ctx, int signo);
 /* Draw the progress line on stderr when b's options ask for it, at most five times a second
  * unless final (which ends it with a newline) (progress.c). */
 void batch_progress(struct batch *b, bool final);
+/* The scheduler's hooks into sharing (slots.c). Open the jobserver and shard state s asks for.
+ * Returns 0 or -errno. */
+int batch_share_open(struct batch *b, rf_batch_share *s, rf_error *err);
+/* Whether a job may start now as far as the jobservers go (no jobserver: always). */
+bool batch_slot_ready(struct batch *b);
+/* Job bj's attempt starts: give it its slot (and with our jobserver, its fifo and MAKEFLAGS in
+ * its own policy). Returns 0 or -errno. */
+int batch_slot_take(struct batch *b, struct bjob *bj, rf_error *err);
+/* Job bj's attempt ended: its slot and tokens go back. */
+void batch_slot_put(struct batch *b, struct bjob *bj);
+/* Job bj is done with for good. */
+void batch_slot_forget(struct batch *b, struct bjob *bj);
+/* Before waiting: more says whether more jobs may still start; if not, spare tokens go back. */
+void batch_slots_idle(struct batch *b, bool more);
+/* The batch ends (its jobs have ended): every token goes back; the shard's end line. */
+void batch_share_finish(struct batch *b, bool complete);
+void batch_share_close(struct batch *b);
+/* With shards: whether input bj belongs to another shard (then it is not run). Sets bj->key. */
+bool batch_shard_skip(struct batch *b, struct bjob *bj);
+
 /* Run the batch described by b (set up by rf_batch_run). Returns 0 or -errno. */
 int batch_drive(struct batch *b, rf_error *err);

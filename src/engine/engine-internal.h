@@ -50,7 +50,7 @@ struct ejob {
 
 /* A completion taken off the ring before its turn, handled at the next engine_wait. */
 struct ecqe {
-        struct eop *op;
+        uint64_t data; /* the completion's user_data: a struct eop, or a user op (loop.c) */
         int res;
         unsigned flags;
 };
@@ -68,6 +68,7 @@ struct engine {
         struct ecqe *stash;   /* see engine_sqe */
         size_t n_stash, cap_stash;
         int running;
+        int user_pending;  /* engine_ops in flight */
         struct ejob *jobs;
 };
 

@@ -57,5 +57,21 @@ void engine_signal_all(struct engine *e, int signo);
 /* Jobs running now. */
 int engine_running(const struct engine *e);
 
+/* An operation of the engine's user (the batch's jobserver) on one of its own fds, done through
+ * the ring: complete is called on the engine's thread with the CQE's result (bytes read, or
+ * -errno; -ECANCELED after engine_cancel). The op must stay valid while pending. */
+struct engine_op {
+        void (*complete)(struct engine_op *op, int res);
+        void *user;
+        bool pending;
+};
+
+/* Read up to n bytes from fd into buf through the ring (a read the kernel parks, never a
+ * blocking one), then call op->complete. */
+void engine_read(struct engine *e, int fd, void *buf, unsigned n, struct engine_op *op);
+/* Ask the kernel to cancel op, if pending; its completion still comes (with what it read, or
+ * -ECANCELED), through engine_wait. */
+void engine_cancel(struct engine *e, struct engine_op *op);
+
 /* Run one job to its end (a one-job engine): fills *ret. signal_fd (or -1) is forwarded. */
 int engine_run_job(const struct engine_job *job, int signal_fd, rf_result *ret, rf_error *err);

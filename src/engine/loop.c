@@ -16,6 +16,9 @@
 
 #define IORING_OP_WAITID_ 50 /* Linux 6.7; liburing 2.3 predates it */
 
+/* A user op's user_data is its address with the low bit set (struct eop never has it). */
+#define USER_OP_BIT 1u
+
 /* Move every completion waiting in the ring to the stash, to be handled later. */
 static void stash_cqes(struct engine *e)
 {
@@ -23,7 +26,7 @@ static void stash_cqes(struct engine *e)
 
         while (io_uring_peek_cqe(&e->ring, &cqe) == 0) {
                 array_grow(&e->stash, &e->cap_stash, e->n_stash + 1, sizeof(*e->stash));
-                e->stash[e->n_stash++] = (struct ecqe){ io_uring_cqe_get_data(cqe), cqe->res,
+                e->stash[e->n_stash++] = (struct ecqe){ io_uring_cqe_get_data64(cqe), cqe->res,
                                                         cqe->flags };
                 io_uring_cqe_seen(&e->ring, cqe);
         }
@@ -142,6 +145,36 @@ int engine_new(engine_done_fn done, engine_signal_fn on_signal, int signal_fd, v
         return 0;
 }
 
+void engine_read(struct engine *e, int fd, void *buf, unsigned n, struct engine_op *op)
+{
+        struct io_uring_sqe *sqe = engine_sqe(e);
+
+        io_uring_prep_read(sqe, fd, buf, n, (uint64_t)-1);
+        io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)op | USER_OP_BIT);
+        op->pending = true;
+        e->user_pending++;
+}
+
+void engine_cancel(struct engine *e, struct engine_op *op)
+{
+        struct io_uring_sqe *sqe;
+
+        if (!op->pending)
+                return;
+        sqe = engine_sqe(e);
+        io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)op | USER_OP_BIT, 0);
+        io_uring_sqe_set_data(sqe, NULL);
+}
+
+static void user_complete(struct engine *e, uint64_t data, int res)
+{
+        struct engine_op *op = (struct engine_op *)(uintptr_t)(data & ~(uint64_t)USER_OP_BIT);
+
+        op->pending = false;
+        e->user_pending--;
+        op->complete(op, res);
+}
+
 int engine_start(struct engine *e, const struct engine_job *job, rf_error *err)
 {
         return ejob_start(e, job, err);
@@ -159,11 +192,15 @@ void engine_signal_all(struct engine *e, int signo)
 }
 
 /* Handle one completion. */
-static void dispatch(struct engine *e, struct eop *op, int res, unsigned flags)
+static void dispatch(struct engine *e, uint64_t data, int res, unsigned flags)
 {
+        struct eop *op = (struct eop *)(uintptr_t)data;
+
         if (!op)
                 return;
-        if (op->kind == EOP_SIGNAL)
+        if (data & USER_OP_BIT)
+                user_complete(e, data, res);
+        else if (op->kind == EOP_SIGNAL)
                 on_signal_ready(e);
         else if (op->kind == EOP_POOL)
                 on_pool_ready(e);
@@ -178,7 +215,7 @@ static size_t handle_stash(struct engine *e)
 
         for (i = 0; i < e->n_stash; i++) {
                 struct ecqe c = e->stash[i];
-                dispatch(e, c.op, c.res, c.flags);
+                dispatch(e, c.data, c.res, c.flags);
         }
         e->n_stash = 0;
         return i;
@@ -192,7 +229,7 @@ int engine_wait(struct engine *e, int timeout_ms)
         bool ready = handle_stash(e) > 0;
         int r;
 
-        if (!e->running && !(e->signal_fd >= 0 && timeout_ms != 0))
+        if (!e->running && !e->user_pending && !(e->signal_fd >= 0 && timeout_ms != 0))
                 return 0;
         /* Sleep only when nothing is ready: then a worker's answer writes the eventfd. */
         if (!ready && e->pool)
@@ -210,12 +247,12 @@ int engine_wait(struct engine *e, int timeout_ms)
         /* One at a time, each marked seen before it is handled, so that the handlers' new
          * operations find room in the completion queue; a bounded number per call. */
         for (unsigned n = 0; n < 4096 && io_uring_peek_cqe(&e->ring, &cqe) == 0; n++) {
-                struct eop *op = io_uring_cqe_get_data(cqe);
+                uint64_t data = io_uring_cqe_get_data64(cqe);
                 int res = cqe->res;
                 unsigned flags = cqe->flags;
 
                 io_uring_cqe_seen(&e->ring, cqe);
-                dispatch(e, op, res, flags);
+                dispatch(e, data, res, flags);
         }
         handle_stash(e);
         if (e->pool)

@@ -7,6 +7,9 @@
 # HOSTILE_DIR (where the tests/hostile helpers were built; found by itself when unset).
 
 set -u
+# Under `make check -jN` the tests inherit make's MAKEFLAGS, whose jobserver ringfence batch
+# would join (or warn about): each test says itself when it wants a jobserver.
+unset MAKEFLAGS MFLAGS
 
 PY=/usr/bin/python3
 # The script's own stdout, for TAP lines written while a run's stdout is redirected.
