@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* `ringfence-sh`: a make SHELL. `ringfence-sh [--OPTION...] [-e...] -c 'RECIPE' [NAME ARGS...]`
- * runs `/bin/sh [-e...] -c 'RECIPE'` in a sandbox (the build policy unless told otherwise) and
+ * (or SCRIPT [ARGS...]) runs `/bin/sh [-e...] -c 'RECIPE'` in a sandbox (the build policy unless told otherwise) and
  * exits as the recipe did, 128+N for signal N, 125 when ringfence itself fails. See
  * ringfence-sh(1). */
 #include "config.h"
@@ -36,6 +36,7 @@ struct sh_args {
         int n_sh_flags;
         int command_index; /* argv index of the recipe (after -c) */
         bool help, version;
+        bool script; /* SCRIPT [ARGS] instead of -c RECIPE */
 };
 
 static void usage(void)
@@ -105,7 +106,13 @@ static int parse_args(int argc, char **argv, struct sh_args *a, rf_error *err)
                         }
                         continue;
                 }
-                if (s[0] != '-' || !s[1] || strspn(s + 1, "abCefhmnuvxc") != strlen(s + 1))
+                if (s[0] != '-') {
+                        /* $(SHELL) SCRIPT ARGS, as gnulib's and libtool's Makefiles use it */
+                        a->command_index = i;
+                        a->script = true;
+                        return 0;
+                }
+                if (!s[1] || strspn(s + 1, "abCefhmnuvxc") != strlen(s + 1))
                         return fail(err, "unexpected argument '%s', expected "
                                                 "[--OPTION...] [-e] -c 'RECIPE'", s);
                 if (strchr(s, 'c')) {
@@ -123,7 +130,7 @@ static int parse_args(int argc, char **argv, struct sh_args *a, rf_error *err)
         }
         if (!a->help && !a->version)
                 return fail(err, "no recipe given, expected [--OPTION...] [-e] -c "
-                                        "'RECIPE' (" ME " runs commands, not scripts or stdin)");
+                                        "'RECIPE' or a SCRIPT (" ME " does not read stdin)");
         return 0;
 }
 
@@ -264,7 +271,8 @@ static char **shell_argv(int argc, char **argv, const struct sh_args *a)
         v[n++] = (char *)"/bin/sh";
         for (int i = 0; i < a->n_sh_flags; i++)
                 v[n++] = a->sh_flags[i];
-        v[n++] = (char *)"-c";
+        if (!a->script)
+                v[n++] = (char *)"-c";
         for (int i = a->command_index; i < argc; i++)
                 v[n++] = argv[i];
         return v;

@@ -12,7 +12,7 @@ SH_TOOL=${RINGFENCE_SH:-$TOP_BUILDDIR/ringfence-sh}
 export RINGFENCE_POLICY=$TOP_SRCDIR/policies/build.policy
 unset RINGFENCE_SET RINGFENCE_SH_INSIDE
 
-plan 27
+plan 28
 
 # A tree owned by the caller (root when the suite runs as root), not writable by others.
 TREE=$WORK/tree
@@ -49,6 +49,10 @@ sh_run -c 'echo "$0|$1|$2"' name one two
 expect_eq "-c RECIPE NAME ARGS: \$0 and the positional parameters" "$(cat "$OUT")" "name|one|two"
 sh_run -xc 'echo traced'
 check "-xc: the shell's trace goes to stderr" eval 'has_line "$ERR" "^\+ echo traced$" && [ "$RC" = 0 ]'
+printf 'echo "script $1"; exit 4\n' >"$TREE/s.sh"
+sh_run s.sh arg
+check "SCRIPT ARGS (as \$(SHELL) script.sh in gnulib's Makefiles): /bin/sh runs it" \
+        eval '[ "$RC" = 4 ] && [ "$(cat "$OUT")" = "script arg" ]'
 sh_run -c 'nosuchcommand-xyz'
 expect_rc "a missing command: 127, as /bin/sh gives it" 127
 
