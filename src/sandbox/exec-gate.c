@@ -44,11 +44,13 @@ static void gate_fill(struct sock_filter *g, uint64_t argv, uint64_t envp)
                 /* 5 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(1)),
                 /* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)argv, 0, TO_POLICY(6)),
                 /* 7 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_HI(1)),
-                /* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(argv >> 32), 0, TO_POLICY(8)),
+                /* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(argv >> 32), 0,
+                                 TO_POLICY(8)),
                 /* 9 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2)),
                 /* 10 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)envp, 0, TO_POLICY(10)),
                 /* 11 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_HI(2)),
-                /* 12 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(envp >> 32), 0, TO_POLICY(12)),
+                /* 12 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(envp >> 32), 0,
+                                  TO_POLICY(12)),
                 /* 13 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
                 /* 14 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW), /* exit */
         };
