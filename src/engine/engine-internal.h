@@ -32,6 +32,7 @@ struct ejob {
         int listener;
         int pipes[2], sinks[2];
         bool exited, got_exit, got_error, timed_out, output_cut, killed_violation, fallback;
+        bool started; /* the init said the command started */
         struct child_msg exit_msg, error_msg;
         siginfo_t info;
         uint64_t start_us;
