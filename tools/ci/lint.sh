@@ -17,7 +17,7 @@ echo "== cppcheck"
 # warning, portability and performance findings; style is left to review. The raw-syscall asm
 # of the child and glibc's headers are not checked.
 cppcheck --quiet --error-exitcode=1 --inline-suppr --std=c11 --platform=unix64 \
-        --enable=warning,portability,performance --suppress=missingIncludeSystem \
+        --enable=warning,portability,performance --suppress=missingIncludeSystem -D__x86_64__ \
         --suppress=unknownMacro "${defs[@]}" -Iinclude -Isrc -I"$build" $files || status=1
 
 echo "== clang-tidy"
