@@ -37,7 +37,7 @@ import json, sys
 data = open(sys.argv[1]).read()
 assert data and data.endswith("\n"), "empty, or ends mid-record"
 rs = [json.loads(l) for l in data.splitlines()]
-assert all(r["status"] == "ok" for r in rs) and len(set(r["job"] for r in rs)) == len(rs)
+assert all(r["status"] == "ok" for r in rs) and len(set(r["job"] for r in rs)) == len(rs)' "$S/r.json"
 diag "$(wc -l <"$S/r.json") records fit in 64 KiB"
 
 small_fs 64
