@@ -38,22 +38,25 @@ static int write_record(const char *path, const rf_result *res, char **argv)
 {
         char *line = NULL;
         FILE *f;
-        int ok;
+        int ok, e;
 
         if (rf_result_to_json(res, 1, 1, argv, &line) < 0)
                 return -ENOMEM;
         f = fopen(path, "we");
         if (!f) {
-                int e = errno;
+                e = errno;
                 free(line);
                 fprintf(stderr, "ringfence run: --json %s: %s\n", path, strerror(e));
                 return -e;
         }
-        ok = fprintf(f, "%s\n", line) >= 0;
+        ok = fprintf(f, "%s\n", line) >= 0 && fflush(f) == 0;
+        e = errno;
         ok &= fclose(f) == 0;
+        if (!ok && e == 0)
+                e = errno;
         free(line);
         if (!ok)
-                fprintf(stderr, "ringfence run: --json %s: write failed\n", path);
+                fprintf(stderr, "ringfence run: --json %s: %s\n", path, strerror(e ? e : EIO));
         return ok ? 0 : -EIO;
 }
 

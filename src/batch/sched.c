@@ -107,6 +107,18 @@ static void check_halt(struct batch *b)
                 engine_signal_all(b->e, SIGKILL);
 }
 
+/* A --results file of job seq could not be written (code): stop the batch, as for --json. */
+static void results_failed(struct batch *b, uint64_t seq, const char *name, int code)
+{
+        if (b->write_failed)
+                return;
+        b->write_failed = true;
+        rf_error_set(&b->write_error, code, "--results %s/%llu/%s: %s", b->o->results_dir,
+                     (unsigned long long)seq, name, rf_strerror(code));
+        b->stop_starting = true;
+        engine_signal_all(b->e, SIGKILL);
+}
+
 /* Write a job's record to the writers and, with --results, its record.json. */
 static void put_record(struct batch *b, struct bjob *bj, const rf_result *res)
 {
@@ -126,10 +138,12 @@ static void put_record(struct batch *b, struct bjob *bj, const rf_result *res)
         }
         if (bj->files[2] >= 0) {
                 char *line = NULL;
-                if (rf_result_to_json(res, bj->in.seq, bj->attempt, bj->in.argv.v, &line) == 0) {
-                        (void)output_write_all(bj->files[2], line, strlen(line));
-                        (void)output_write_all(bj->files[2], "\n", 1);
-                }
+                int r = rf_result_to_json(res, bj->in.seq, bj->attempt, bj->in.argv.v, &line);
+                if (r == 0 && ((r = output_write_all(bj->files[2], line, strlen(line))) < 0 ||
+                               (r = output_write_all(bj->files[2], "\n", 1)) < 0))
+                        (void)ftruncate(bj->files[2], 0); /* no torn record.json */
+                if (r < 0)
+                        results_failed(b, bj->in.seq, "record.json", r);
                 free(line);
         }
 }
@@ -169,8 +183,11 @@ static void on_output(void *user, int stream, const char *buf, size_t n)
         struct bjob *bj = user;
         struct batch *b = bj->b;
 
-        if (bj->files[stream] >= 0)
-                (void)output_write_all(bj->files[stream], buf, n);
+        if (bj->files[stream] >= 0) {
+                int r = output_write_all(bj->files[stream], buf, n);
+                if (r < 0)
+                        results_failed(b, bj->in.seq, stream ? "stderr" : "stdout", r);
+        }
         else if (b->o->line_buffer)
                 (void)output_lines(&bj->out[stream], b->o->tag ? bj->tag : NULL, buf, n, false,
                                    b->fds[stream]);

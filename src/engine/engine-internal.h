@@ -38,6 +38,7 @@ struct ejob {
         int kill_signo;
         int stdio[3];
         rf_error spawn_err;
+        bool started; /* the init said the command started */
         struct child_msg exit_msg, error_msg;
         siginfo_t info;
         uint64_t start_us;

@@ -133,6 +133,7 @@ static void on_channel(struct ejob *j, bool rearm)
                         j->error_msg = m;
                 } else if (m.type == CHILD_MSG_STARTED) {
                         j->fallback = m.fallback;
+                        j->started = true;
                 }
         }
 }

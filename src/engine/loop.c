@@ -309,8 +309,10 @@ int engine_run_job(const struct engine_job *job, int signal_fd, rf_result *ret, 
         if (r < 0)
                 return r;
         r = engine_start(o.e, job, err);
+        /* A job that could not start has its result already: wait for nothing (engine_wait
+         * would sit on the signal fd for ever). */
         if (r == 0)
-                while ((r = engine_wait(o.e, -1)) > 0)
+                while (engine_running(o.e) > 0 && (r = engine_wait(o.e, -1)) > 0)
                         ;
         engine_free(o.e);
         return r < 0 ? r : 0;

@@ -139,6 +139,14 @@ void engine_verdict(struct ejob *w)
                 r->exit_status = RF_EXIT_SIGNAL_BASE + SIGKILL;
                 return;
         }
+        if (!w->got_exit && !w->started && w->info.si_code == CLD_EXITED) {
+                /* The init ended during setup without a word (a signal is reported below). */
+                r->status = RF_STATUS_SPAWN_ERROR;
+                r->exit_status = RF_EXIT_INTERNAL;
+                snprintf(r->error, sizeof(r->error), "the sandbox's init ended during setup, "
+                         "before the command started (exit status %d)", w->info.si_status);
+                return;
+        }
         if (!w->got_exit) {
                 r->status = w->output_cut ? RF_STATUS_FAILED : RF_STATUS_SIGNALED;
                 r->signal = SIGKILL;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "sandbox/child.h"
+#include "sandbox/fault.h"
 
 #ifndef OPEN_TREE_CLONE
 #define OPEN_TREE_CLONE 1
@@ -153,13 +154,16 @@ CHILD_CODE long child_mount_setup(struct sandbox_plan *pl, int *step, int *index
 
         /* Nothing we mount may propagate back to the host. */
         *step = STEP_MOUNT_PRIVATE;
+        if ((r = CHILD_FAULT(*step)) < 0) return r;
         if ((r = RSYS(SYS_mount, 0, "/", 0, MS_REC | MS_PRIVATE, 0)) < 0)
                 return r;
         *step = STEP_OPEN_TREE;
+        if ((r = CHILD_FAULT(*step)) < 0) return r;
         if ((r = clone_trees(pl, index)) < 0)
                 return r;
         *index = -1;
         *step = STEP_MOUNT_ROOT;
+        if ((r = CHILD_FAULT(*step)) < 0) return r;
         if ((r = RSYS(SYS_mount, "tmpfs", pl->stage, "tmpfs", MS_NOSUID | MS_NODEV,
                       "mode=0755,size=1m")) < 0)
                 return r;
@@ -168,11 +172,13 @@ CHILD_CODE long child_mount_setup(struct sandbox_plan *pl, int *step, int *index
         for (size_t i = 0; i < pl->n_steps; i++) {
                 *index = (int)i;
                 *step = step_of(pl->steps[i].kind);
+                if ((r = CHILD_FAULT(*step)) < 0) return r;
                 if ((r = run_step(&pl->steps[i])) < 0)
                         return r;
         }
         *index = -1;
         *step = STEP_PIVOT_ROOT;
+        if ((r = CHILD_FAULT(*step)) < 0) return r;
         /* pivot_root(".", ".") stacks the old root on the new one; detaching it leaves ours. */
         if ((r = RSYS(SYS_pivot_root, ".", ".")) < 0)
                 return r;

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 
 #include "sandbox/child.h"
+#include "sandbox/fault.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -141,6 +142,7 @@ static CHILD_CODE int child_command(void *arg)
         long r, fd;
 
         step = STEP_CGROUP;
+        if ((r = CHILD_FAULT(step)) < 0) goto fail;
         for (int i = 0; i < 3; i++)
                 if (pl->cgroup_procs[i] >= 0 &&
                     (r = RSYS(SYS_write, pl->cgroup_procs[i], "0", 1)) < 0)
@@ -158,36 +160,44 @@ static CHILD_CODE int child_command(void *arg)
                 (void)RSYS(SYS_rt_sigaction, sig, &sa, 0, 8);
         }
         step = STEP_SETGROUPS;
+        if ((r = CHILD_FAULT(step)) < 0) goto fail;
         if (pl->drop_groups && (r = RSYS(SYS_setgroups, 0, 0)) < 0)
                 goto fail;
         step = STEP_SETGID;
+        if ((r = CHILD_FAULT(step)) < 0) goto fail;
         if ((r = RSYS(SYS_setresgid, pl->gid, pl->gid, pl->gid)) < 0)
                 goto fail;
         step = STEP_CAPS; /* the bounding set needs CAP_SETPCAP, so before setresuid */
+        if ((r = CHILD_FAULT(step)) < 0) goto fail;
         for (int cap = 0; cap <= pl->cap_last; cap++)
                 if ((r = RSYS(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0)) < 0 && r != -EINVAL)
                         goto fail;
         step = STEP_SETUID;
+        if ((r = CHILD_FAULT(step)) < 0) goto fail;
         if ((r = RSYS(SYS_setresuid, pl->uid, pl->uid, pl->uid)) < 0)
                 goto fail;
         step = STEP_CAPS;
         if ((r = child_drop_caps()) < 0)
                 goto fail;
         step = STEP_NO_NEW_PRIVS;
+        if ((r = CHILD_FAULT(step)) < 0) goto fail;
         if ((r = RSYS(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) < 0)
                 goto fail;
         step = STEP_RLIMIT;
+        if ((r = CHILD_FAULT(step)) < 0) goto fail;
         for (size_t i = 0; i < pl->n_rlimits; i++)
                 if ((r = RSYS(SYS_prlimit64, 0, pl->rlimits[i].resource, &pl->rlimits[i].lim,
                               0)) < 0)
                         goto fail;
         step = STEP_FDS;
+        if ((r = CHILD_FAULT(step)) < 0) goto fail;
         if ((r = child_fds(pl)) < 0)
                 goto fail;
         /* Unblock signals before the filter: calls after it reach the host only once the
          * command has exec'd (exec-gate.c lets that execve and exit through). */
         (void)RSYS(SYS_rt_sigprocmask, SIG_SETMASK, &no_signals, 0, 8);
         step = STEP_SECCOMP;
+        if ((r = CHILD_FAULT(step)) < 0) goto fail;
         if (pl->bpf_notify) {
                 r = RSYS(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
                          pl->bpf_notify);
@@ -203,6 +213,7 @@ static CHILD_CODE int child_command(void *arg)
         }
         step = STEP_EXEC;
         pl->exec_index = 0;
+        if ((r = CHILD_FAULT(step)) < 0) goto fail;
         r = -ENOENT;
         for (int i = 0; pl->exec_paths[i]; i++) {
                 long e = RSYS(SYS_execve, pl->exec_paths[i], pl->argv, pl->envp);
@@ -263,6 +274,8 @@ CHILD_CODE int child_init(void *arg)
         r = RSYS(SYS_read, pl->chan, &go, 1);
         if (r != 1)
                 child_fail(pl, STEP_SYNC, r < 0 ? r : -EPIPE, -1);
+        if ((r = CHILD_FAULT(STEP_SYNC)) < 0) child_fail(pl, STEP_SYNC, r, -1);
+        if ((r = CHILD_FAULT(STEP_SETSID)) < 0) child_fail(pl, STEP_SETSID, r, -1);
         if ((r = RSYS0(SYS_setsid)) < 0)
                 child_fail(pl, STEP_SETSID, r, -1);
         /* Take the job's mapped ids now, keeping our capabilities in the new user namespace, so
@@ -288,11 +301,14 @@ CHILD_CODE int child_init(void *arg)
                 if (r < 0)
                         child_fail(pl, step, r, index);
         }
+        if ((r = CHILD_FAULT(STEP_CHDIR)) < 0) child_fail(pl, STEP_CHDIR, r, -1);
         if (pl->cwd && (r = RSYS(SYS_chdir, pl->cwd)) < 0)
                 child_fail(pl, STEP_CHDIR, r, -1);
+        if ((r = CHILD_FAULT(STEP_HOSTNAME)) < 0) child_fail(pl, STEP_HOSTNAME, r, -1);
         if ((pl->clone_flags & CLONE_NEWUTS) &&
             (r = RSYS(SYS_sethostname, pl->hostname, child_strlen(pl->hostname))) < 0)
                 child_fail(pl, STEP_HOSTNAME, r, -1);
+        if ((r = CHILD_FAULT(STEP_LOOPBACK)) < 0) child_fail(pl, STEP_LOOPBACK, r, -1);
         if (pl->loopback_up && (r = child_loopback_up()) < 0)
                 child_fail(pl, STEP_LOOPBACK, r, -1);
 
@@ -301,6 +317,7 @@ CHILD_CODE int child_init(void *arg)
         ca.exit_signal = SIGCHLD;
         ca.stack = (unsigned long)pl->stack2;
         ca.stack_size = pl->stack_size;
+        if ((r = CHILD_FAULT(STEP_CLONE)) < 0) child_fail(pl, STEP_CLONE, r, -1);
         cmd = child_clone3(&ca, child_command, pl);
         if (cmd < 0)
                 child_fail(pl, STEP_CLONE, cmd, -1);

@@ -15,6 +15,7 @@
 
 #include "base/base.h"
 #include "sandbox/child.h"
+#include "sandbox/fault.h"
 #include "sandbox/sandbox.h"
 
 static int write_proc_file(pid_t pid, const char *name, const char *text, rf_error *err)
@@ -70,6 +71,7 @@ int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *e
         ca.stack = (uint64_t)(uintptr_t)pl->stack1;
         ca.stack_size = pl->stack_size;
         /* The init starts with every signal blocked and collects them with sigtimedwait. */
+        SANDBOX_FAULT_ARM();
         sigfillset(&all);
         pthread_sigmask(SIG_SETMASK, &all, &old);
         pid = child_clone3(&ca, child_init, pl);
@@ -185,11 +187,14 @@ void sandbox_describe_error(const struct sandbox_plan *pl, const struct child_ms
         else if (step == STEP_CHDIR)
                 snprintf(buf, size, "chdir \"%s\": %s", printable(pl->cwd, safe, sizeof(safe)), e);
         else if (s && s->what)
-                snprintf(buf, size, "%s %s: %s", words, printable(s->what, safe, sizeof(safe)), e);
+                snprintf(buf, size, "could not set up the sandbox at step \"%s\" (%s %s): %s",
+                         sandbox_step_id(step), words, printable(s->what, safe, sizeof(safe)), e);
         else if (s)
-                snprintf(buf, size, "%s /%s: %s", words, printable(s->dst, safe, sizeof(safe)), e);
+                snprintf(buf, size, "could not set up the sandbox at step \"%s\" (%s /%s): %s",
+                         sandbox_step_id(step), words, printable(s->dst, safe, sizeof(safe)), e);
         else
-                snprintf(buf, size, "%s: %s", words, e);
+                snprintf(buf, size, "could not set up the sandbox at step \"%s\" (%s): %s",
+                         sandbox_step_id(step), words, e);
         if (m->err == ENOSYS && step != STEP_EXEC) {
                 /* Never run with less confinement than asked: say what the kernel lacks. */
                 size_t n = strlen(buf);
