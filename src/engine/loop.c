@@ -173,8 +173,9 @@ int engine_run_job(const struct engine_job *job, int signal_fd, rf_result *ret, 
         if (r < 0)
                 return r;
         r = engine_start(o.e, job, err);
+        /* A job that could not start is finished already: nothing to wait for. */
         if (r == 0)
-                while ((r = engine_wait(o.e, -1)) > 0)
+                while (engine_running(o.e) && (r = engine_wait(o.e, -1)) > 0)
                         ;
         engine_free(o.e);
         return r < 0 ? r : 0;

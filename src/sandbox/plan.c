@@ -275,19 +275,21 @@ static bool env_wanted(const struct rf_policy *p, const char *entry)
         return false;
 }
 
-/* The job's environment: the allowed names from ours, HOME, then the policy's settings. */
+/* The job's environment: the allowed names from ours, HOME, then the policy's settings. A plain
+ * spawn keeps HOME and adds nothing of its own, as xargs would. */
 static void make_env(struct sandbox_plan *pl, const struct rf_policy *p, struct strv *env)
 {
         bool have_path = false;
 
         for (char **e = environ; e && *e; e++)
-                if (env_wanted(p, *e) && strncmp(*e, "HOME=", 5)) {
+                if (env_wanted(p, *e) && (pl->plain || strncmp(*e, "HOME=", 5))) {
                         strv_push(env, *e);
                         have_path |= !strncmp(*e, "PATH=", 5);
                 }
-        if (!have_path)
+        if (!have_path && !pl->plain)
                 strv_push(env, "PATH=/usr/local/bin:/usr/bin:/bin");
-        strv_push(env, "HOME=/tmp");
+        if (!pl->plain)
+                strv_push(env, "HOME=/tmp");
         for (size_t i = 0; i < p->env_set.n; i++) {
                 size_t len = strcspn(p->env_set.v[i], "=") + 1;
                 for (size_t j = 0; j < env->n; j++)
@@ -299,7 +301,27 @@ static void make_env(struct sandbox_plan *pl, const struct rf_policy *p, struct 
                 strv_push(env, p->env_set.v[i]);
 next:;
         }
-        (void)pl;
+}
+
+/* Whether the policy asks for no confinement at all (the built-in `none`): no namespace, the
+ * caller's identity, seccomp allowing every call, no filesystem rule, no limit that needs a
+ * cgroup. Such a job is spawned plainly, as xargs would (child-plain.c). */
+static bool wants_nothing(const struct rf_policy *p)
+{
+        return p->namespaces == 0 && p->caller_identity && !p->as_root &&
+               p->seccomp.default_action == POLICY_ACT_ALLOW && p->seccomp.n_rules == 0 &&
+               p->n_fs == 0 && !p->limits.memory && !p->limits.pids;
+}
+
+/* Whether env_pass passes every name ("*") and nothing is set: the job gets our environ. */
+static bool env_is_ours(const struct rf_policy *p)
+{
+        if (p->env_set.n)
+                return false;
+        for (size_t i = 0; i < p->env_pass.n; i++)
+                if (!strcmp(p->env_pass.v[i], "*"))
+                        return true;
+        return false;
 }
 
 /* Where to look for argv[0]: itself if it has a slash, else each directory of the job's PATH. */
@@ -469,6 +491,34 @@ static uint64_t ns_flags(unsigned ns)
         return f;
 }
 
+/* The rest of a plain plan: the environment, exec candidates, stdio, rlimits and one stack; the
+ * working directory only when the policy names one (else the child keeps ours). */
+static int plan_plain(struct sandbox_plan *pl, const struct rf_policy *p, const int stdio[3],
+                      rf_error *err)
+{
+        int r;
+
+        pl->cwd = p->cwd ? own(pl, p->cwd) : NULL;
+        if (env_is_ours(p)) {
+                pl->envp = environ;
+        } else {
+                make_env(pl, p, &pl->env);
+                pl->envp = pl->env.v;
+        }
+        make_exec_paths(pl->envp, pl->argv[0], &pl->exec);
+        pl->exec_paths = pl->exec.v;
+        if ((r = make_fds(pl, p, stdio, err)) < 0)
+                return r;
+        if (p->limits.files)
+                add_rlimit(pl, RLIMIT_NOFILE, p->limits.files, p->limits.files);
+        if (p->limits.file_size)
+                add_rlimit(pl, RLIMIT_FSIZE, p->limits.file_size, p->limits.file_size);
+        if (p->limits.cpu_ms)
+                add_rlimit(pl, RLIMIT_CPU, (p->limits.cpu_ms + 999) / 1000,
+                           (p->limits.cpu_ms + 999) / 1000 + 1);
+        return make_stacks(pl, err);
+}
+
 int sandbox_plan_new(const struct rf_policy *p, const struct policy_bpf *bpf, char *const argv[],
                      const int stdio[3], struct sandbox_plan **ret, rf_error *err)
 {
@@ -483,6 +533,7 @@ int sandbox_plan_new(const struct rf_policy *p, const struct policy_bpf *bpf, ch
         for (int i = 0; i < 3; i++)
                 pl->cgroup_procs[i] = -1;
         pl->clone_flags = ns_flags(p->namespaces);
+        pl->plain = wants_nothing(p);
         pl->argv = argv;
         pl->bpf_notify = &bpf->notify;
         pl->bpf_kill = &bpf->kill;
@@ -491,6 +542,13 @@ int sandbox_plan_new(const struct rf_policy *p, const struct policy_bpf *bpf, ch
         snprintf(pl->hostname, sizeof(pl->hostname), "%s",
                  p->hostname_set ? p->hostname : "ringfence");
         make_ids(pl, p);
+        if (pl->plain) {
+                r = plan_plain(pl, p, stdio, err);
+                if (r < 0)
+                        goto fail;
+                *ret = pl;
+                return 0;
+        }
         if (!p->cwd && !getcwd(cwd, sizeof(cwd))) {
                 r = rf_error_set(err, -errno, "working directory: %s", strerror(errno));
                 goto fail;
