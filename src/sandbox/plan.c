@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <linux/mount.h>
 #include <linux/sched.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "sandbox/netns-pool.h"
 #include "sandbox/sandbox.h"
 
 #define STACK_SIZE (64 * 1024)
@@ -461,21 +463,53 @@ static int make_fds(struct sandbox_plan *pl, const struct rf_policy *p, const in
         return 0;
 }
 
+/* Stacks of finished jobs, kept for the next ones: mapping and unmapping them for every job
+ * costs TLB shootdowns on every CPU that runs a thread or a CLONE_VM child of ours. */
+#define STACKS_MAX_IDLE 64
+#define STACKS_SIZE (2 * (STACK_SIZE + 4096))
+static pthread_mutex_t stacks_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *stacks_idle[STACKS_MAX_IDLE];
+static size_t stacks_n_idle;
+
 static int make_stacks(struct sandbox_plan *pl, rf_error *err)
 {
-        size_t total = 2 * (STACK_SIZE + 4096);
-        char *m = mmap(NULL, total, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+        char *m = NULL;
 
-        if (m == MAP_FAILED)
-                return rf_error_set(err, -errno, "stack for the job: %s", strerror(errno));
-        /* A guard page below each stack. */
-        (void)mprotect(m, 4096, PROT_NONE);
-        (void)mprotect(m + STACK_SIZE + 4096, 4096, PROT_NONE);
+        pthread_mutex_lock(&stacks_lock);
+        if (stacks_n_idle > 0)
+                m = stacks_idle[--stacks_n_idle];
+        pthread_mutex_unlock(&stacks_lock);
+        if (!m) {
+                m = mmap(NULL, STACKS_SIZE, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+                if (m == MAP_FAILED)
+                        return rf_error_set(err, -errno, "stack for the job: %s",
+                                            strerror(errno));
+                /* A guard page below each stack. */
+                (void)mprotect(m, 4096, PROT_NONE);
+                (void)mprotect(m + STACK_SIZE + 4096, 4096, PROT_NONE);
+        }
         pl->stack1 = m + 4096;
         pl->stack2 = m + STACK_SIZE + 2 * 4096;
         pl->stack_size = STACK_SIZE;
         return 0;
+}
+
+/* Keep a job's stacks for the next job, or unmap them. Only once the job is reaped. */
+static void free_stacks(struct sandbox_plan *pl)
+{
+        char *m = pl->stack1 ? (char *)pl->stack1 - 4096 : NULL;
+
+        if (!m)
+                return;
+        pthread_mutex_lock(&stacks_lock);
+        if (stacks_n_idle < STACKS_MAX_IDLE) {
+                stacks_idle[stacks_n_idle++] = m;
+                m = NULL;
+        }
+        pthread_mutex_unlock(&stacks_lock);
+        if (m)
+                munmap(m, STACKS_SIZE);
 }
 
 static uint64_t ns_flags(unsigned ns)
@@ -529,6 +563,7 @@ int sandbox_plan_new(const struct rf_policy *p, const struct policy_bpf *bpf, ch
         pl->listener_fd = -1;
         pl->exec_index = -1;
         pl->chan = pl->chan_parent = -1;
+        pl->netns_fd = -1;
         pl->cgroup.v2_fd = -1;
         for (int i = 0; i < 3; i++)
                 pl->cgroup_procs[i] = -1;
@@ -539,6 +574,17 @@ int sandbox_plan_new(const struct rf_policy *p, const struct policy_bpf *bpf, ch
         pl->bpf_kill = &bpf->kill;
         pl->cap_last = read_cap_last();
         pl->loopback_up = (p->namespaces & POLICY_NS_NET) && p->net != POLICY_NET_HOST;
+        /* A pooled network namespace instead of a new one, where the job has a pid namespace:
+         * when its init is reaped, no process of it is left to hold a socket there. */
+        if ((pl->clone_flags & CLONE_NEWNET) && (pl->clone_flags & CLONE_NEWPID) &&
+            netns_pool_usable()) {
+                r = netns_pool_take(err);
+                if (r < 0)
+                        goto fail;
+                pl->netns_fd = r;
+                pl->clone_flags &= ~(uint64_t)CLONE_NEWNET;
+                pl->loopback_up = false; /* up already, and the job may not change it */
+        }
         snprintf(pl->hostname, sizeof(pl->hostname), "%s",
                  p->hostname_set ? p->hostname : "ringfence");
         make_ids(pl, p);
@@ -589,8 +635,8 @@ void sandbox_plan_free(struct sandbox_plan *pl)
                 if (pl->cgroup_procs[i] >= 0)
                         close(pl->cgroup_procs[i]);
         cgroup_job_destroy(&pl->cgroup);
-        if (pl->stack1)
-                munmap((char *)pl->stack1 - 4096, 2 * (STACK_SIZE + 4096));
+        netns_pool_give(pl->netns_fd);
+        free_stacks(pl);
         free(pl->steps);
         free(pl->keep_fds);
         strv_done(&pl->owned);

@@ -69,6 +69,7 @@ struct sandbox_plan {
         bool drop_groups;
         char hostname[64];
         bool loopback_up;
+        int netns_fd;            /* a pooled network namespace the job is born in, or -1 */
         const char *stage;       /* where the new root is built ("/tmp") */
         const char *cwd;         /* inside */
         struct mount_step *steps;

@@ -15,6 +15,7 @@
 
 #include "base/base.h"
 #include "sandbox/child.h"
+#include "sandbox/netns-pool.h"
 #include "sandbox/sandbox.h"
 
 static int write_proc_file(pid_t pid, const char *name, const char *text, rf_error *err)
@@ -113,11 +114,21 @@ int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *e
         ca.exit_signal = SIGCHLD;
         ca.stack = (uint64_t)(uintptr_t)pl->stack1;
         ca.stack_size = pl->stack_size;
+        /* A pooled network namespace: this thread goes there for the clone, so that the child
+         * is born in it (its own user namespace could not join it: research/spawn-limit.md). */
+        if (pl->netns_fd >= 0 && (r = netns_pool_enter(pl->netns_fd)) < 0) {
+                close(sv[0]);
+                close(sv[1]);
+                return rf_error_set(err, r, "joining a pooled network namespace: %s",
+                                    strerror(-r));
+        }
         /* The init starts with every signal blocked and collects them with sigtimedwait. */
         sigfillset(&all);
         pthread_sigmask(SIG_SETMASK, &all, &old);
         pid = child_clone3(&ca, child_init, pl);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (pl->netns_fd >= 0)
+                netns_pool_leave();
         /* pl is shared with the child (CLONE_VM): leave its fields alone from here on. */
         close(sv[1]);
         if (pid < 0) {
