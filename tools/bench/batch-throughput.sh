@@ -323,10 +323,13 @@ END {
                         mr = median(rates[j, v]); mq = median(ratios[j, v])
                         res[j, v] = mq
                         if (self[j, v] != "")
+                        {
+                                cr = 0
+                                if (all[j, "ref"] != "" && median(all[j, v]) > 0)
+                                        cr = median(all[j, "ref"]) / median(all[j, v])
                                 cpu = sprintf("%17.0f | %13.1f | %14.0f | %9.3f", 1e6 * median(self[j, v]) / n,
-                                              median(pct[j, v]), 1e6 * median(all[j, v]) / n,
-                                              (all[j, "ref"] != "" && median(all[j, v]) > 0 ?
-                                               median(all[j, "ref"]) / median(all[j, v]) : 0))
+                                              median(pct[j, v]), 1e6 * median(all[j, v]) / n, cr)
+                        }
                         else
                                 cpu = sprintf("%17s | %13s | %14s | %9s", "-", "-", "-", "-")
                         printf "| %-8s | %2d | %7.0f | %7.0f | %12.3f | %6.3f-%-6.3f | %7s | %s | %s%s |\n",
