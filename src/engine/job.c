@@ -59,11 +59,18 @@ static void arm_timer(struct ejob *j, int kind, struct __kernel_timespec *ts, ui
         engine_arm(j->e, sqe, &j->ops[kind]);
 }
 
+/* Watch for the job's end: IORING_OP_WAITID where the kernel has it, else a poll on the pidfd.
+ * A plain job has no init to report its rusage, so it is polled and reaped with waitid here. */
+static bool plain(const struct ejob *j)
+{
+        return j->plan && j->plan->plain;
+}
+
 static void arm_exit(struct ejob *j)
 {
         struct io_uring_sqe *sqe = engine_sqe(j->e);
 
-        if (j->e->have_waitid)
+        if (j->e->have_waitid && !plain(j))
                 engine_prep_waitid(sqe, j->proc.pidfd, &j->info);
         else
                 io_uring_prep_poll_add(sqe, j->proc.pidfd, POLLIN);
@@ -173,9 +180,36 @@ static void on_output(struct ejob *j, int i, int n)
         arm_read(j, i);
 }
 
+/* Reap a plain job: its wait status and rusage become what an init would have sent. Returns
+ * false while it has not exited yet. */
+static bool reap_plain(struct ejob *j)
+{
+        struct rusage ru;
+        int st;
+
+        memset(&j->info, 0, sizeof(j->info));
+        if (sys_pidfd_wait(j->proc.pidfd, &j->info, WEXITED | WNOHANG, &ru) < 0)
+                return true; /* gone already (ECHILD): no status to give */
+        if (j->info.si_pid == 0)
+                return false;
+        st = j->info.si_code == CLD_EXITED ? (j->info.si_status & 0xff) << 8
+             : j->info.si_code == CLD_DUMPED ? (j->info.si_status & 0x7f) | 0x80
+                                             : j->info.si_status & 0x7f;
+        j->exit_msg.type = CHILD_MSG_EXITED;
+        j->exit_msg.status = st;
+        j->exit_msg.ru = ru;
+        j->got_exit = true;
+        return true;
+}
+
 static void on_exit_(struct ejob *j, int res)
 {
-        if (!j->e->have_waitid) {
+        if (plain(j)) {
+                if (!reap_plain(j)) {
+                        arm_exit(j);
+                        return;
+                }
+        } else if (!j->e->have_waitid) {
                 if (sys_pidfd_wait(j->proc.pidfd, &j->info, WEXITED | WNOHANG, NULL) < 0 ||
                     j->info.si_pid == 0) {
                         arm_exit(j);
@@ -301,8 +335,17 @@ static void started(struct ejob *j, int r)
                 finish(j);
                 return;
         }
+        if (j->proc.failed) {
+                /* A plain spawn that could not exec, reaped already: its error is the result. */
+                j->got_error = true;
+                j->error_msg = j->proc.error;
+                j->exited = true;
+                finish(j);
+                return;
+        }
         arm_exit(j);
-        arm_poll(j, EOP_CHAN, j->proc.chan);
+        if (j->proc.chan >= 0)
+                arm_poll(j, EOP_CHAN, j->proc.chan);
         for (int i = 0; i < 2; i++)
                 if (j->pipes[i] >= 0)
                         arm_read(j, i);

@@ -141,8 +141,8 @@ static int resolve(const struct loader *l, const struct pos *at, const char *whe
 /* Fill p with the built-in "none": no sandbox at all. */
 int policy_init_none(struct rf_policy *p, rf_error *err)
 {
-        static const char *const env_pass[] = { "PATH", "LANG", "LANGUAGE", "LC_*", "TERM",
-                                                "TZ" };
+        /* The whole environment passes, as xargs would pass it: `none` is no sandbox. */
+        static const char *const env_pass[] = { "*" };
 
         (void)err;
         memset(p, 0, sizeof(*p));

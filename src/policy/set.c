@@ -151,8 +151,9 @@ static int set_env_pass(struct rf_policy *p, const struct setting *s, const char
         (void)origin;
         if (n > 0 && v[n - 1] == '*')
                 n--;
-        if (!env_name_ok(v, n))
-                return invalid(err, s, v, "a variable name such as LANG or a prefix such as LC_*");
+        /* A lone star: every variable (the policy `none`). */
+        if (n > 0 && !env_name_ok(v, n))
+                return invalid(err, s, v, "a variable name such as LANG, a prefix such as LC_*, or *");
         if (!strv_contains(&p->env_pass, v))
                 strv_push(&p->env_pass, v);
         return 0;

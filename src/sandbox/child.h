@@ -43,6 +43,10 @@ long child_clone3(struct clone_args *args, int (*fn)(void *), void *arg);
 /* The job's init (pid 1 of the new pid namespace); arg is the sandbox_plan. */
 int child_init(void *arg);
 
+/* The command of a plain spawn (no sandbox): stdio, working directory, rlimits, execve
+ * (child-plain.c); arg is the sandbox_plan, which gets the failing step and errno. */
+int child_plain(void *arg);
+
 /* Build the job's root filesystem from pl->steps and pivot into it. Returns 0 or -errno with
  * *step and *index saying where it failed. */
 long child_mount_setup(struct sandbox_plan *pl, int *step, int *index);

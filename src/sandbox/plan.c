@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <linux/mount.h>
 #include <linux/sched.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "sandbox/netns-pool.h"
 #include "sandbox/sandbox.h"
 
 #define STACK_SIZE (64 * 1024)
@@ -275,19 +277,21 @@ static bool env_wanted(const struct rf_policy *p, const char *entry)
         return false;
 }
 
-/* The job's environment: the allowed names from ours, HOME, then the policy's settings. */
+/* The job's environment: the allowed names from ours, HOME, then the policy's settings. A plain
+ * spawn keeps HOME and adds nothing of its own, as xargs would. */
 static void make_env(struct sandbox_plan *pl, const struct rf_policy *p, struct strv *env)
 {
         bool have_path = false;
 
         for (char **e = environ; e && *e; e++)
-                if (env_wanted(p, *e) && strncmp(*e, "HOME=", 5)) {
+                if (env_wanted(p, *e) && (pl->plain || strncmp(*e, "HOME=", 5))) {
                         strv_push(env, *e);
                         have_path |= !strncmp(*e, "PATH=", 5);
                 }
-        if (!have_path)
+        if (!have_path && !pl->plain)
                 strv_push(env, "PATH=/usr/local/bin:/usr/bin:/bin");
-        strv_push(env, "HOME=/tmp");
+        if (!pl->plain)
+                strv_push(env, "HOME=/tmp");
         for (size_t i = 0; i < p->env_set.n; i++) {
                 size_t len = strcspn(p->env_set.v[i], "=") + 1;
                 for (size_t j = 0; j < env->n; j++)
@@ -299,7 +303,27 @@ static void make_env(struct sandbox_plan *pl, const struct rf_policy *p, struct 
                 strv_push(env, p->env_set.v[i]);
 next:;
         }
-        (void)pl;
+}
+
+/* Whether the policy asks for no confinement at all (the built-in `none`): no namespace, the
+ * caller's identity, seccomp allowing every call, no filesystem rule, no limit that needs a
+ * cgroup. Such a job is spawned plainly, as xargs would (child-plain.c). */
+static bool wants_nothing(const struct rf_policy *p)
+{
+        return p->namespaces == 0 && p->caller_identity && !p->as_root &&
+               p->seccomp.default_action == POLICY_ACT_ALLOW && p->seccomp.n_rules == 0 &&
+               p->n_fs == 0 && !p->limits.memory && !p->limits.pids;
+}
+
+/* Whether env_pass passes every name ("*") and nothing is set: the job gets our environ. */
+static bool env_is_ours(const struct rf_policy *p)
+{
+        if (p->env_set.n)
+                return false;
+        for (size_t i = 0; i < p->env_pass.n; i++)
+                if (!strcmp(p->env_pass.v[i], "*"))
+                        return true;
+        return false;
 }
 
 /* Where to look for argv[0]: itself if it has a slash, else each directory of the job's PATH. */
@@ -439,21 +463,53 @@ static int make_fds(struct sandbox_plan *pl, const struct rf_policy *p, const in
         return 0;
 }
 
+/* Stacks of finished jobs, kept for the next ones: mapping and unmapping them for every job
+ * costs TLB shootdowns on every CPU that runs a thread or a CLONE_VM child of ours. */
+#define STACKS_MAX_IDLE 64
+#define STACKS_SIZE (2 * (STACK_SIZE + 4096))
+static pthread_mutex_t stacks_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *stacks_idle[STACKS_MAX_IDLE];
+static size_t stacks_n_idle;
+
 static int make_stacks(struct sandbox_plan *pl, rf_error *err)
 {
-        size_t total = 2 * (STACK_SIZE + 4096);
-        char *m = mmap(NULL, total, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+        char *m = NULL;
 
-        if (m == MAP_FAILED)
-                return rf_error_set(err, -errno, "stack for the job: %s", strerror(errno));
-        /* A guard page below each stack. */
-        (void)mprotect(m, 4096, PROT_NONE);
-        (void)mprotect(m + STACK_SIZE + 4096, 4096, PROT_NONE);
+        pthread_mutex_lock(&stacks_lock);
+        if (stacks_n_idle > 0)
+                m = stacks_idle[--stacks_n_idle];
+        pthread_mutex_unlock(&stacks_lock);
+        if (!m) {
+                m = mmap(NULL, STACKS_SIZE, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+                if (m == MAP_FAILED)
+                        return rf_error_set(err, -errno, "stack for the job: %s",
+                                            strerror(errno));
+                /* A guard page below each stack. */
+                (void)mprotect(m, 4096, PROT_NONE);
+                (void)mprotect(m + STACK_SIZE + 4096, 4096, PROT_NONE);
+        }
         pl->stack1 = m + 4096;
         pl->stack2 = m + STACK_SIZE + 2 * 4096;
         pl->stack_size = STACK_SIZE;
         return 0;
+}
+
+/* Keep a job's stacks for the next job, or unmap them. Only once the job is reaped. */
+static void free_stacks(struct sandbox_plan *pl)
+{
+        char *m = pl->stack1 ? (char *)pl->stack1 - 4096 : NULL;
+
+        if (!m)
+                return;
+        pthread_mutex_lock(&stacks_lock);
+        if (stacks_n_idle < STACKS_MAX_IDLE) {
+                stacks_idle[stacks_n_idle++] = m;
+                m = NULL;
+        }
+        pthread_mutex_unlock(&stacks_lock);
+        if (m)
+                munmap(m, STACKS_SIZE);
 }
 
 static uint64_t ns_flags(unsigned ns)
@@ -469,6 +525,34 @@ static uint64_t ns_flags(unsigned ns)
         return f;
 }
 
+/* The rest of a plain plan: the environment, exec candidates, stdio, rlimits and one stack; the
+ * working directory only when the policy names one (else the child keeps ours). */
+static int plan_plain(struct sandbox_plan *pl, const struct rf_policy *p, const int stdio[3],
+                      rf_error *err)
+{
+        int r;
+
+        pl->cwd = p->cwd ? own(pl, p->cwd) : NULL;
+        if (env_is_ours(p)) {
+                pl->envp = environ;
+        } else {
+                make_env(pl, p, &pl->env);
+                pl->envp = pl->env.v;
+        }
+        make_exec_paths(pl->envp, pl->argv[0], &pl->exec);
+        pl->exec_paths = pl->exec.v;
+        if ((r = make_fds(pl, p, stdio, err)) < 0)
+                return r;
+        if (p->limits.files)
+                add_rlimit(pl, RLIMIT_NOFILE, p->limits.files, p->limits.files);
+        if (p->limits.file_size)
+                add_rlimit(pl, RLIMIT_FSIZE, p->limits.file_size, p->limits.file_size);
+        if (p->limits.cpu_ms)
+                add_rlimit(pl, RLIMIT_CPU, (p->limits.cpu_ms + 999) / 1000,
+                           (p->limits.cpu_ms + 999) / 1000 + 1);
+        return make_stacks(pl, err);
+}
+
 int sandbox_plan_new(const struct rf_policy *p, const struct policy_bpf *bpf, char *const argv[],
                      const int stdio[3], struct sandbox_plan **ret, rf_error *err)
 {
@@ -479,16 +563,36 @@ int sandbox_plan_new(const struct rf_policy *p, const struct policy_bpf *bpf, ch
         pl->listener_fd = -1;
         pl->exec_index = -1;
         pl->chan = pl->chan_parent = -1;
+        pl->netns_fd = -1;
         pl->cgroup.v2_fd = -1;
         for (int i = 0; i < 3; i++)
                 pl->cgroup_procs[i] = -1;
         pl->clone_flags = ns_flags(p->namespaces);
+        pl->plain = wants_nothing(p);
         pl->argv = argv;
         pl->cap_last = read_cap_last();
         pl->loopback_up = (p->namespaces & POLICY_NS_NET) && p->net != POLICY_NET_HOST;
+        /* A pooled network namespace instead of a new one, where the job has a pid namespace:
+         * when its init is reaped, no process of it is left to hold a socket there. */
+        if ((pl->clone_flags & CLONE_NEWNET) && (pl->clone_flags & CLONE_NEWPID) &&
+            netns_pool_usable()) {
+                r = netns_pool_take(err);
+                if (r < 0)
+                        goto fail;
+                pl->netns_fd = r;
+                pl->clone_flags &= ~(uint64_t)CLONE_NEWNET;
+                pl->loopback_up = false; /* up already, and the job may not change it */
+        }
         snprintf(pl->hostname, sizeof(pl->hostname), "%s",
                  p->hostname_set ? p->hostname : "ringfence");
         make_ids(pl, p);
+        if (pl->plain) {
+                r = plan_plain(pl, p, stdio, err);
+                if (r < 0)
+                        goto fail;
+                *ret = pl;
+                return 0;
+        }
         if (!p->cwd && !getcwd(cwd, sizeof(cwd))) {
                 r = rf_error_set(err, -errno, "working directory: %s", strerror(errno));
                 goto fail;
@@ -536,8 +640,8 @@ void sandbox_plan_free(struct sandbox_plan *pl)
                 if (pl->cgroup_procs[i] >= 0)
                         close(pl->cgroup_procs[i]);
         cgroup_job_destroy(&pl->cgroup);
-        if (pl->stack1)
-                munmap((char *)pl->stack1 - 4096, 2 * (STACK_SIZE + 4096));
+        netns_pool_give(pl->netns_fd);
+        free_stacks(pl);
         free(pl->steps);
         free(pl->keep_fds);
         free(pl->gate_notify.filter);

@@ -61,6 +61,7 @@ struct child_msg {
  * fields marked "child writes". Shared with the child through CLONE_VM. */
 struct sandbox_plan {
         uint64_t clone_flags;    /* CLONE_NEW* */
+        bool plain;              /* no sandbox (policy `none`): spawn as posix_spawn would */
         bool userns, rootless;
         char uid_map[64], gid_map[64];
         uid_t uid;               /* inside */
@@ -68,6 +69,7 @@ struct sandbox_plan {
         bool drop_groups;
         char hostname[64];
         bool loopback_up;
+        int netns_fd;            /* a pooled network namespace the job is born in, or -1 */
         const char *stage;       /* where the new root is built ("/tmp") */
         const char *cwd;         /* inside */
         struct mount_step *steps;
@@ -116,11 +118,15 @@ void sandbox_plan_free(struct sandbox_plan *pl);
 struct sandbox_proc {
         pid_t pid;
         int pidfd;
-        int chan;
+        int chan;                /* -1 for a plain spawn, which has no init */
+        bool failed;             /* a plain spawn that could not exec: error says why, and the
+                                  * child is reaped already (pidfd -1) */
+        struct child_msg error;
 };
 
 /* Start the plan's init in its new namespaces (clone3 with CLONE_PIDFD), write its id maps,
- * and let it go. Returns 0 or -errno. */
+ * and let it go; for a plain plan, start the command itself (CLONE_VM | CLONE_VFORK, no init,
+ * no channel), which has exec'd or failed (ret->failed) when this returns. Returns 0 or -errno. */
 int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *err);
 /* Kill (SIGKILL) and reap a started job that is still owned; closes its fds. */
 void sandbox_proc_kill_and_reap(struct sandbox_proc *proc);

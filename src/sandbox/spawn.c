@@ -16,6 +16,7 @@
 #include "base/base.h"
 #include "sandbox/child.h"
 #include "sandbox/fault.h"
+#include "sandbox/netns-pool.h"
 #include "sandbox/sandbox.h"
 
 static int write_proc_file(pid_t pid, const char *name, const char *text, rf_error *err)
@@ -53,6 +54,47 @@ static int clone_error(int e, rf_error *err)
         return rf_error_set(err, -e, "clone3 into new namespaces: %s%s", strerror(e), hint);
 }
 
+/* A plain spawn: the command itself, on its own stack in our memory, the parent suspended until
+ * it has exec'd (CLONE_VFORK), as posix_spawn does; no init, no channel, no namespace. */
+static int spawn_plain(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *err)
+{
+        struct clone_args ca;
+        sigset_t all, old;
+        siginfo_t si;
+        int pidfd = -1;
+        long pid;
+
+        memset(&ca, 0, sizeof(ca));
+        ca.flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD;
+        ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
+        ca.exit_signal = SIGCHLD;
+        ca.stack = (uint64_t)(uintptr_t)pl->stack1;
+        ca.stack_size = pl->stack_size;
+        /* The child unblocks once it has reset the handlers it must not run in our memory. */
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        pid = child_clone3(&ca, child_plain, pl);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (pid < 0)
+                return rf_error_set(err, pid, "clone3: %s", strerror((int)-pid));
+        ret->pid = (pid_t)pid;
+        ret->pidfd = pidfd;
+        ret->chan = -1;
+        if (!pl->exec_err)
+                return 0;
+        /* It could not exec and is exiting: reap it, and report its step and errno. */
+        (void)sys_pidfd_wait(pidfd, &si, WEXITED, NULL);
+        close(pidfd);
+        ret->pidfd = -1;
+        ret->failed = true;
+        memset(&ret->error, 0, sizeof(ret->error));
+        ret->error.type = CHILD_MSG_ERROR;
+        ret->error.step = pl->exec_step;
+        ret->error.err = pl->exec_err;
+        ret->error.index = pl->exec_index;
+        return 0;
+}
+
 int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *err)
 {
         struct clone_args ca;
@@ -60,6 +102,9 @@ int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *e
         int sv[2], pidfd = -1, r;
         long pid;
 
+        ret->failed = false;
+        if (pl->plain)
+                return spawn_plain(pl, ret, err);
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
                 return rf_error_set(err, -errno, "socketpair: %s", strerror(errno));
         pl->chan_parent = sv[0];
@@ -70,12 +115,22 @@ int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *e
         ca.exit_signal = SIGCHLD;
         ca.stack = (uint64_t)(uintptr_t)pl->stack1;
         ca.stack_size = pl->stack_size;
+        /* A pooled network namespace: this thread goes there for the clone, so that the child
+         * is born in it (its own user namespace could not join it: research/spawn-limit.md). */
+        if (pl->netns_fd >= 0 && (r = netns_pool_enter(pl->netns_fd)) < 0) {
+                close(sv[0]);
+                close(sv[1]);
+                return rf_error_set(err, r, "joining a pooled network namespace: %s",
+                                    strerror(-r));
+        }
         /* The init starts with every signal blocked and collects them with sigtimedwait. */
         SANDBOX_FAULT_ARM();
         sigfillset(&all);
         pthread_sigmask(SIG_SETMASK, &all, &old);
         pid = child_clone3(&ca, child_init, pl);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (pl->netns_fd >= 0)
+                netns_pool_leave();
         /* pl is shared with the child (CLONE_VM): leave its fields alone from here on. */
         close(sv[1]);
         if (pid < 0) {

@@ -252,14 +252,17 @@ START_TEST(test_env)
         ck_assert_str_eq(p.env_pass.v[7], "XDG_*");
         ck_assert_ptr_null(p.env_pass.v[8]);
         SET_ERR("env.pass", "1ABC", NULL,
-                "env.pass: invalid value '1ABC', expected a variable name such as LANG or a "
-                "prefix such as LC_*");
-        SET_ERR("env.pass", "*", NULL,
-                "env.pass: invalid value '*', expected a variable name such as LANG or a prefix "
-                "such as LC_*");
+                "env.pass: invalid value '1ABC', expected a variable name such as LANG, a "
+                "prefix such as LC_*, or *");
+        SET_ERR("env.pass", "**", NULL,
+                "env.pass: invalid value '**', expected a variable name such as LANG, a prefix "
+                "such as LC_*, or *");
         SET_ERR("env.pass", "A*B", NULL,
-                "env.pass: invalid value 'A*B', expected a variable name such as LANG or a "
-                "prefix such as LC_*");
+                "env.pass: invalid value 'A*B', expected a variable name such as LANG, a "
+                "prefix such as LC_*, or *");
+        SET_OK("env.pass", "*"); /* every variable */
+        ck_assert_uint_eq(p.env_pass.n, 9);
+        ck_assert_str_eq(p.env_pass.v[8], "*");
 
         SET_OK("env.set", "MODE=fast");
         SET_OK("env.set", "EMPTY=");
