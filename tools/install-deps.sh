@@ -5,8 +5,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
         build-essential autoconf automake libtool pkg-config \
-        libseccomp-dev liburing-dev libjansson-dev check \
+        libseccomp-dev liburing-dev libjansson-dev libxxhash-dev check \
         python3 bubblewrap iproute2 util-linux procps groff-base ca-certificates \
-        cmake ninja-build >/dev/null
-        libxxhash-dev \
-        python3 bubblewrap iproute2 util-linux procps groff-base ca-certificates >/dev/null
+        cmake ninja-build strace >/dev/null
