@@ -26,6 +26,7 @@
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static int idle[POOL_MAX_IDLE];
 static size_t n_idle;
+static size_t n_lent; /* taken and not given back yet */
 static int host_fd = -1; /* the network namespace of the threads that spawn */
 static int disabled = -1; /* -1 unknown, 0 on, 1 off (RINGFENCE_NETNS_POOL=0) */
 
@@ -106,8 +107,14 @@ int netns_pool_take(rf_error *err)
         }
         if (n_idle > 0)
                 fd = idle[--n_idle];
+        n_lent++;
         pthread_mutex_unlock(&pool_lock);
-        return fd >= 0 ? fd : create_one(err);
+        if (fd < 0 && (fd = create_one(err)) < 0) {
+                pthread_mutex_lock(&pool_lock);
+                n_lent--;
+                pthread_mutex_unlock(&pool_lock);
+        }
+        return fd;
 }
 
 void netns_pool_give(int fd)
@@ -115,6 +122,7 @@ void netns_pool_give(int fd)
         if (fd < 0)
                 return;
         pthread_mutex_lock(&pool_lock);
+        n_lent--;
         if (n_idle < POOL_MAX_IDLE) {
                 idle[n_idle++] = fd;
                 fd = -1;
@@ -145,4 +153,16 @@ size_t netns_pool_idle(void)
         n = n_idle;
         pthread_mutex_unlock(&pool_lock);
         return n;
+}
+
+void netns_pool_drain(void)
+{
+        pthread_mutex_lock(&pool_lock);
+        while (n_idle > 0)
+                close(idle[--n_idle]);
+        if (n_lent == 0 && host_fd >= 0) {
+                close(host_fd);
+                host_fd = -1;
+        }
+        pthread_mutex_unlock(&pool_lock);
 }

@@ -22,5 +22,8 @@ void netns_pool_give(int fd);
 int netns_pool_enter(int fd);
 /* Move the calling thread back into the host's namespace; aborts if it cannot. */
 void netns_pool_leave(void);
+/* Close the idle namespaces (and, when none is lent, the host's): the pool holds no fd after
+ * it, and fills again on the next take. */
+void netns_pool_drain(void);
 /* How many namespaces are idle in the pool now (for tests). */
 size_t netns_pool_idle(void);

@@ -19,7 +19,12 @@ int main(int argc, char **argv)
         while (fgets(line, sizeof(line), f)) {
                 char root[2048], point[2048];
                 n++;
+                const char *sep = strstr(line, " - ");
                 if (sscanf(line, "%*s %*s %*s %2047s %2047s", root, point) != 2)
+                        continue;
+                /* A bind of a part of the job's own /proc (its /proc/sys, read-only) has a root
+                 * such as /sys inside procfs: not a host path. */
+                if (sep && !strncmp(sep, " - proc ", 8) && !strncmp(point, "/proc", 5))
                         continue;
                 for (int i = 1; i < argc; i++) {
                         size_t l = strlen(argv[i]);
