@@ -42,6 +42,8 @@ for step in "${steps[@]}"; do
                 echo "== valgrind memcheck on every unit test"
                 build build-lint
                 fail=0
+                # What make check's AM_TESTS_ENVIRONMENT gives the tests (data files, the tools).
+                export TOP_SRCDIR=$top TOP_BUILDDIR=$top/build-lint RINGFENCE=$top/build-lint/ringfence
                 for t in $(unit_tests build-lint); do
                         # CK_FORK=no: one process, so memcheck sees every test case's frees.
                         if ! CK_FORK=no CK_DEFAULT_TIMEOUT=600 valgrind -q --leak-check=full \
