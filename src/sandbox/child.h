@@ -9,8 +9,10 @@
 
 #include "sandbox/sandbox.h"
 
-/* Code that runs in the child: never instrumented, since the sanitizers keep per-thread state. */
-#define CHILD_CODE __attribute__((no_sanitize("address", "undefined"), no_stack_protector, noinline))
+/* Code that runs in the child: never instrumented, since the sanitizers keep per-thread state
+ * (ThreadSanitizer would record the child's accesses as the spawning thread's and report races
+ * with the host freeing the plan after the child has exec'd). */
+#define CHILD_CODE __attribute__((no_sanitize("address", "undefined", "thread"), no_stack_protector, noinline))
 
 #if defined(__x86_64__)
 static inline __attribute__((always_inline)) long

@@ -329,9 +329,9 @@ static const char *skip_reason(void)
 
 int main(void)
 {
-        Suite *s = suite_create("engine_stress");
-        TCase *tc = tcase_create("stress");
         const char *skip = skip_reason();
+        Suite *s;
+        TCase *tc;
         SRunner *sr;
         int failed;
 
@@ -339,6 +339,8 @@ int main(void)
                 printf("1..0 # SKIP %s\n", skip);
                 return 0;
         }
+        s = suite_create("engine_stress");
+        tc = tcase_create("stress");
         tcase_set_timeout(tc, 600);
         tcase_add_test(tc, thousands_on_the_pool);
         tcase_add_test(tc, hundreds_on_the_engine_thread);

@@ -206,8 +206,8 @@ END_TEST
 
 int main(void)
 {
-        Suite *s = suite_create("sandbox_fault");
-        TCase *tc = tcase_create("fault");
+        Suite *s;
+        TCase *tc;
         SRunner *sr;
         int failed;
 
@@ -215,6 +215,8 @@ int main(void)
         puts("1..0 # SKIP built without --enable-fault-injection");
         return 0;
 #endif
+        s = suite_create("sandbox_fault");
+        tc = tcase_create("fault");
         tcase_set_timeout(tc, 300);
         tcase_add_test(tc, test_each_step_fails_with_its_name);
         tcase_add_test(tc, test_each_step_dies);
