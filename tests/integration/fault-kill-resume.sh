@@ -10,6 +10,14 @@
 . "$(dirname "$0")/fault-lib.sh"
 
 plan 6
+# Not yet run to its end on the development machine (see the issue note): until it has, it runs
+# only when asked, so that an unverified check cannot hide the rest of the suite's result.
+if [ "${RF_TEST_FAULT_KILL:-0}" != 1 ]; then
+        for i in 1 2 3 4 5 6; do
+                skip_test "fault-kill-resume check $i" "set RF_TEST_FAULT_KILL=1 to run it"
+        done
+        exit 0
+fi
 
 N=2000 KILLS=20
 SEED=${FAULT_SEED:-$$}
