@@ -48,16 +48,7 @@ CHILD_CODE int child_plain(void *arg)
                               0)) < 0)
                         goto fail;
         step = STEP_EXEC;
-        pl->exec_index = 0;
-        r = -ENOENT;
-        for (int i = 0; pl->exec_paths[i]; i++) {
-                long e = RSYS(SYS_execve, pl->exec_paths[i], pl->argv, pl->envp);
-                /* As execvp: remember a file that exists but failed; go on past missing ones. */
-                if (r == -ENOENT || (e != -ENOENT && e != -ENOTDIR)) {
-                        r = e;
-                        pl->exec_index = i;
-                }
-        }
+        r = child_exec(pl);
 fail:
         pl->exec_step = step;
         pl->exec_err = (int)-r;

@@ -218,19 +218,29 @@ static CHILD_CODE int child_command(void *arg)
         step = STEP_EXEC;
         pl->exec_index = 0;
         if ((r = CHILD_FAULT(step)) < 0) goto fail;
-        r = -ENOENT;
+        r = child_exec(pl);
+fail:
+        pl->exec_step = step;
+        pl->exec_err = (int)-r;
+        return 127;
+}
+
+/* execve the command over its candidate paths (prepared by the plan), as execvp: a file that
+ * exists but fails is remembered, missing ones are passed over. Returns only on failure: -errno,
+ * with pl->exec_index naming the path it is about. */
+CHILD_CODE long child_exec(struct sandbox_plan *pl)
+{
+        long r = -ENOENT;
+
+        pl->exec_index = 0;
         for (int i = 0; pl->exec_paths[i]; i++) {
                 long e = RSYS(SYS_execve, pl->exec_paths[i], pl->argv, pl->envp);
-                /* As execvp: remember a file that exists but failed; go on past missing ones. */
                 if (r == -ENOENT || (e != -ENOENT && e != -ENOTDIR)) {
                         r = e;
                         pl->exec_index = i;
                 }
         }
-fail:
-        pl->exec_step = step;
-        pl->exec_err = (int)-r;
-        return 127;
+        return r;
 }
 
 /* After the command started: reap every child, forward signals to the command, and report its

@@ -48,6 +48,8 @@ int child_init(void *arg);
 /* The command of a plain spawn (no sandbox): stdio, working directory, rlimits, execve
  * (child-plain.c); arg is the sandbox_plan, which gets the failing step and errno. */
 int child_plain(void *arg);
+/* execve the plan's command over its candidate paths; returns -errno (child.c). */
+long child_exec(struct sandbox_plan *pl);
 
 /* Build the job's root filesystem from pl->steps and pivot into it. Returns 0 or -errno with
  * *step and *index saying where it failed. */
