@@ -173,12 +173,19 @@ int80_like_host() {
         fi
 }
 # suid_no_gain [root-job]: the setuid-root copy gave the job nothing: no capability, and no uid 0
-# unless the policy made the job uid 0 to begin with (root-job: build keeps a root caller's uid).
+# unless the policy made the job uid 0 to begin with (root-job: build keeps the caller's uid, which
+# is 0 for root and 65534 in the unprivileged run; then the job must be exactly that uid).
 suid_no_gain() {
+        local caller
         [ -n "$SUID" ] || return 0
         ! grep -Eq '^caps 0*[1-9a-f]' "$OUT" ||
                 { echo "capabilities gained: $(tr '\n' '|' <"$OUT")"; return 1; }
-        [ "${1:-}" = root-job ] && [ "$RC" = 0 ] && return 0
+        if [ "${1:-}" = root-job ]; then
+                caller=$("${RF_PREFIX[@]}" id -u)
+                grep -qx "uid $caller euid $caller" "$OUT" ||
+                        { echo "expected the caller's identity, uid $caller euid $caller: $(tr '\n' '|' <"$OUT")"; return 1; }
+                [ "$caller" = 0 ] && return 0
+        fi
         ! grep -q 'setuid(0): OK' "$OUT" && ! grep -Eq '^uid [0-9]+ euid 0$' "$OUT" ||
                 { echo "privilege gained: $(tr '\n' '|' <"$OUT")"; return 1; }
         # 137: killed by the policy first; 126: the kernel refused the exec (file capabilities
