@@ -1,19 +1,34 @@
-#!/bin/sh
-# Runs every libFuzzer target of tests/fuzz/ for SECONDS each over its seed corpus (CI: 60) and
-# fails if any crashes, leaks, runs into undefined behaviour or times out. Build them first with
-# `make fuzz`. New corpus entries go to a scratch folder, not into the tree; the input that broke
-# a target is kept in BUILDDIR/tests/fuzz/artifacts/TARGET/.
-# Usage: tests/fuzz/run-all.sh SECONDS [BUILDDIR]     (BUILDDIR: default ./build, else .)
+#!/bin/bash
+# Runs every libFuzzer target of tests/fuzz/ for SECONDS each over its seed corpus (CI: 60), or
+# each for RUNS inputs (the long run: --runs 10000000), and fails if any crashes, leaks, runs into
+# undefined behaviour or times out. Build them first with `make fuzz`. New corpus entries go to a
+# scratch folder (KEEP=DIR keeps them there, one folder a target, for a later -merge=1 into
+# corpus/); the input that broke a target is kept in BUILDDIR/tests/fuzz/artifacts/TARGET/.
+# TARGETS="policy ring" picks targets. Each line of the report gives the inputs run, the time
+# taken and the corpus size.
+# Usage: tests/fuzz/run-all.sh SECONDS|--runs RUNS [BUILDDIR]   (BUILDDIR: default ./build, else .)
 set -u
-secs=${1:-}
+usage() {
+        echo "usage: $0 SECONDS|--runs RUNS [BUILDDIR]: SECONDS or RUNS must be a whole number such as 60" >&2
+        exit 2
+}
+runs_limit=
+if [ "${1:-}" = --runs ]; then
+        runs_limit=${2:-}
+        shift 2 2>/dev/null || usage
+        secs=0
+        case $runs_limit in '' | *[!0-9]*) usage ;; esac
+else
+        secs=${1:-}
+        shift 2>/dev/null
+fi
 case $secs in
-''|*[!0-9]*) echo "usage: $0 SECONDS [BUILDDIR]: SECONDS must be a whole number such as 60" >&2
-        exit 2 ;;
+'' | *[!0-9]*) usage ;;
 esac
 src=$(cd "$(dirname "$0")/../.." && pwd)
-build=${2:-}
+build=${1:-}
 [ -n "$build" ] || { [ -x build/tests/fuzz/fuzz_ring ] && build=build || build=.; }
-targets="policy oci batch_source batch_template ring"
+targets=${TARGETS:-policy oci batch_source batch_template ring}
 for t in $targets; do
         if [ ! -x "$build/tests/fuzz/fuzz_$t" ]; then
                 echo "$0: $build/tests/fuzz/fuzz_$t is missing, expected it built by" \
@@ -21,10 +36,15 @@ for t in $targets; do
                 exit 2
         fi
 done
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/rf-fuzz.XXXXXX") || exit 2
-trap 'rm -rf "$scratch"' EXIT
+if [ -n "${KEEP:-}" ]; then
+        scratch=$KEEP
+        mkdir -p "$scratch" || exit 2
+else
+        scratch=$(mktemp -d "${TMPDIR:-/tmp}/rf-fuzz.XXXXXX") || exit 2
+        trap 'rm -rf "$scratch"' EXIT
+fi
 failed=0
-echo "1..5"
+echo "1..$(echo $targets | wc -w)"
 i=0
 for t in $targets; do
         i=$((i + 1))
@@ -40,15 +60,21 @@ for t in $targets; do
         # libFuzzer stops itself after SECONDS; the outer limit catches a hang it cannot. One
         # input may take a few hundred ms (include default, then a compile, under ASan), seconds
         # on a loaded machine: 30 s for one input is a hang.
-        timeout -k 10 $((secs + 120)) "$build/tests/fuzz/fuzz_$t" ${dict:+"-dict=$dict"} \
-                -max_total_time="$secs" -timeout=30 -rss_limit_mb=2048 -max_len=$max_len \
+        if [ -n "$runs_limit" ]; then
+                limit=(-runs="$runs_limit") outer=86400
+        else
+                limit=(-max_total_time="$secs") outer=$((secs + 120))
+        fi
+        t0=$(date +%s)
+        timeout -k 10 $outer "$build/tests/fuzz/fuzz_$t" ${dict:+"-dict=$dict"} \
+                "${limit[@]}" -timeout=30 -rss_limit_mb=2048 -max_len=$max_len \
                 -print_final_stats=1 -artifact_prefix="$art/" \
                 "$scratch/$t" "$src/tests/fuzz/corpus/$t" >"$log" 2>&1
         rc=$?
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
         corpus=$(ls "$scratch/$t" "$src/tests/fuzz/corpus/$t" | grep -vc ':$\|^$')
         if [ $rc -eq 0 ]; then
-                echo "ok $i - fuzz_$t: ${runs:-?} inputs in ${secs}s, corpus $corpus"
+                echo "ok $i - fuzz_$t: ${runs:-?} inputs in $(($(date +%s) - t0)) s, corpus $corpus"
         else
                 failed=1
                 echo "not ok $i - fuzz_$t: exit $rc after ${runs:-?} inputs; input kept in $art/"
