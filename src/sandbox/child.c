@@ -158,6 +158,9 @@ static CHILD_CODE int child_command(void *arg)
                 (void)RSYS(SYS_write, fd, "1000", 4);
                 (void)RSYS(SYS_close, fd);
         }
+        /* A process group of its own, as a shell gives a foreground job: the signals the host
+         * forwards reach the command and what it started, as Ctrl-C at a terminal would. */
+        (void)RSYS(SYS_setpgid, 0, 0);
         for (int sig = 1; sig < 65; sig++) {
                 struct { void *handler; unsigned long flags; void *restorer; unsigned long mask; }
                         sa = { SIG_DFL, 0, 0, 0 };
@@ -243,8 +246,9 @@ CHILD_CODE long child_exec(struct sandbox_plan *pl)
         return r;
 }
 
-/* After the command started: reap every child, forward signals to the command, and report its
- * end to the host. When the init exits, the kernel kills what is left of the namespace. */
+/* After the command started: reap every child, forward signals to the command's process group,
+ * and report its end to the host. When the init exits, the kernel kills what is left of the
+ * namespace. */
 static CHILD_CODE _Noreturn void child_reap_loop(struct sandbox_plan *pl, long cmd)
 {
         struct child_msg m = { .type = CHILD_MSG_EXITED };
@@ -268,7 +272,8 @@ static CHILD_CODE _Noreturn void child_reap_loop(struct sandbox_plan *pl, long c
                         if (p == -ECHILD)
                                 for (;;)
                                         (void)RSYS(SYS_exit_group, 0);
-                } else {
+                } else if (RSYS(SYS_kill, -cmd, sig) < 0) {
+                        /* The command's group is gone (it moved itself): the command alone. */
                         (void)RSYS(SYS_kill, cmd, sig);
                 }
         }

@@ -50,9 +50,8 @@ for sig in INT TERM; do
         LAST="signaller.sh $sig run -- sh -c '$JOB'"
         outer_net_for 120 "$WORK/signaller.sh" "$sig" 1 run -- sh -c "$JOB" >"$WORK/sig.out"
         r=$(cat "$WORK/sig.out")
-        # `run` forwards the signal to the command, and sh defers SIGINT while it waits for a
-        # foreground child, so the job may rightly go on: a known gap of this test's design.
-        TODO=$([ $sig = INT ] && echo "sh defers a forwarded SIGINT; the test must wait differently") \
+        # `run` forwards the signal to the command's process group, as a terminal's Ctrl-C: sh
+        # waits for its foreground sleep, which gets the signal too, and then ends itself.
         expect_eq "SIG$sig to ringfence run: no process left in the job's pid namespace, nor in the outer net" \
                 "$(echo "$r" | sed 's/.*jobs-seen=//') $NET_LEFT" "1 left=0 0"
 done
