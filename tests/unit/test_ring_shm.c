@@ -427,8 +427,10 @@ static uint64_t two_processes(uint64_t n, uint32_t spin_ns)
         ring_set_spin(r, spin_ns);
         pid = fork();
         ck_assert_int_ge(pid, 0);
-        if (pid == 0)
+        if (pid == 0) {
+                ring_free(r); /* fork's copy of the consumer's handle: the child maps its own */
                 _exit(child_produce(fd, n, spin_ns));
+        }
         for (uint64_t seq = 0; seq < n;) {
                 struct ring_msg m;
                 uint32_t i = 0;
@@ -514,6 +516,7 @@ START_TEST(public_api)
         if (pid == 0) {
                 rf_ring *w = NULL;
 
+                rf_ring_free(r); /* fork's copy of the consumer's handle: the child maps its own */
                 if (rf_ring_attach_fd(fd, &w, NULL) < 0)
                         _exit(10);
                 for (uint64_t i = 0; i < 10000; i++) {
@@ -523,6 +526,7 @@ START_TEST(public_api)
                                 if (rf_ring_wait(w, RF_RING_WRITER, m.len, 30000000, NULL) < 0)
                                         _exit(11);
                 }
+                rf_ring_free(w);
                 _exit(0);
         }
         for (uint64_t i = 0; i < 10000;) {
