@@ -58,6 +58,7 @@ static int apply(const struct cli_option *o, const char *value, rf_policy *p,
                 return rf_policy_set(p, o->key, o->fixed_value ? o->fixed_value : value, origin,
                                      err);
         case CLI_SET:
+                /* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): --set has an argument */
                 eq = strchr(value, '=');
                 if (!eq || eq == value || (size_t)(eq - value) >= sizeof(key)) {
                         err->code = -EINVAL;
@@ -104,7 +105,7 @@ int cli_parse(const struct cli_option *const *opts, int argc, char **argv, int f
                 }
                 if (!strcmp(a, "-h"))
                         a = "--help";
-                if (strncmp(a, "--", 2)) {
+                if (strncmp(a, "--", 2) != 0) {
                         if (a[0] != '-' || !a[1]) {
                                 out->command_index = i;
                                 return 0;

@@ -161,7 +161,7 @@ static int opt_jsonl(struct cli_result *out, const char *v, rf_error *err)
 /* --bad-input stop|skip: what a malformed line of an input file does. */
 static int opt_bad_input(struct cli_result *out, const char *v, rf_error *err)
 {
-        if (strcmp(v, "stop") && strcmp(v, "skip"))
+        if (strcmp(v, "stop") != 0 && strcmp(v, "skip") != 0)
                 return bad(err, "--bad-input", v, "stop (check the whole file before starting) "
                                                   "or skip (skip a bad line with a record)");
         O(out)->skip_bad_input = !strcmp(v, "skip");
@@ -282,8 +282,8 @@ static int split_groups(struct batch_cli *bc, char **args, rf_error *err)
         rf_batch_options *o = &bc->o;
         char **p = args;
 
-        o->command = (p && *p && strcmp(*p, ":::")) ? p : NULL;
-        while (p && *p && strcmp(*p, ":::"))
+        o->command = (p && *p && strcmp(*p, ":::") != 0) ? p : NULL;
+        while (p && *p && strcmp(*p, ":::") != 0)
                 p++;
         while (p && *p) {
                 *p++ = NULL; /* the ":::" */
@@ -295,7 +295,7 @@ static int split_groups(struct batch_cli *bc, char **args, rf_error *err)
                 }
                 o->arg_groups[o->n_arg_groups++] = p;
                 o->input = RF_BATCH_ARGS;
-                while (*p && strcmp(*p, ":::"))
+                while (*p && strcmp(*p, ":::") != 0)
                         p++;
         }
         return 0;
@@ -309,7 +309,7 @@ static void summary(const rf_batch_summary *s)
                 "ringfence batch: %llu jobs: %llu ok, %llu failed, %llu timed out, %llu "
                 "violations, %llu skipped%s%s; %.2f s, %.0f jobs/s\n",
                 (unsigned long long)s->total, (unsigned long long)s->ok,
-                (unsigned long long)(s->failed + s->spawn_errors),
+                (unsigned long long)s->failed + s->spawn_errors,
                 (unsigned long long)s->timed_out, (unsigned long long)s->violations,
                 (unsigned long long)s->skipped, s->interrupted ? ", interrupted" : "",
                 s->halted ? ", halted" : "", secs, secs > 0 ? (double)s->total / secs : 0.0);

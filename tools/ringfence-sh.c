@@ -117,7 +117,7 @@ static int parse_args(int argc, char **argv, struct sh_args *a, rf_error *err)
                                                 "[--OPTION...] [-e] -c 'RECIPE'", s);
                 if (strchr(s, 'c')) {
                         /* -c, -ec, -xec: the shell flags around the c go to /bin/sh too */
-                        if (strcmp(s, "-c") && a->n_sh_flags < 15)
+                        if (strcmp(s, "-c") != 0 && a->n_sh_flags < 15)
                                 a->sh_flags[a->n_sh_flags++] = argv[i];
                         if (i + 1 >= argc)
                                 return fail(err, "%s: expected a recipe after it", s);
@@ -150,7 +150,7 @@ static int each_word(const char *var, int (*fn)(rf_policy *, const char *, rf_er
         for (char *w = strtok_r(copy, " \t\n", &save); w && r >= 0;
              w = strtok_r(NULL, " \t\n", &save)) {
                 r = fn(p, w, err);
-                if (r < 0 && strncmp(err->msg, var, strlen(var))) {
+                if (r < 0 && strncmp(err->msg, var, strlen(var)) != 0) {
                         char msg[sizeof(err->msg)];
                         snprintf(msg, sizeof(msg), "%s", err->msg);
                         snprintf(err->msg, sizeof(err->msg), "%s: %.200s", var, msg);
@@ -263,7 +263,7 @@ static bool inside_sandbox(void)
 /* argv for the sandbox: /bin/sh, the shell flags, -c, the recipe and what follows it. */
 static char **shell_argv(int argc, char **argv, const struct sh_args *a)
 {
-        char **v = calloc((size_t)(a->n_sh_flags + argc + 3), sizeof(char *));
+        char **v = calloc((size_t)a->n_sh_flags + (size_t)argc + 3, sizeof(char *));
         int n = 0;
 
         if (!v)

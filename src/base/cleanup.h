@@ -46,5 +46,7 @@ static inline void fclosep(FILE **f)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Abort with a message when memory runs out where no error can be reported. */
-_Noreturn void rf_oom(void);
+/* Abort with a message when memory runs out where no error can be reported. (GNU spelling, not
+ * C11 _Noreturn: cppcheck 2.10 does not treat _Noreturn as noreturn and then reports NULL
+ * dereferences after every `if (!p) rf_oom();`.) */
+__attribute__((noreturn)) void rf_oom(void);

@@ -9,17 +9,16 @@
 #include "ringfence.h"
 #include "base/error.h"
 
-int rf_error_set(rf_error *err, int code, const char *fmt, ...)
+void rf_error_fill(rf_error *err, int code, const char *fmt, ...)
 {
         va_list ap;
 
         if (!err)
-                return code;
+                return;
         err->code = code;
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
         va_end(ap);
-        return code;
 }
 
 int rf_error_prefix(rf_error *err, const char *fmt, ...)

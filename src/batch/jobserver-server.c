@@ -52,7 +52,7 @@ int js_server_new(int slots, const char *form, struct js_server **ret, rf_error 
         struct js_server *s;
         const char *tmp = getenv("TMPDIR");
 
-        if (strcmp(form, "pipe") && strcmp(form, "fifo"))
+        if (strcmp(form, "pipe") != 0 && strcmp(form, "fifo") != 0)
                 return rf_error_set(err, -EINVAL, "--jobserver: invalid value '%s', expected pipe "
                                                   "or fifo", form);
         s = xcalloc(1, sizeof(*s));

@@ -142,6 +142,7 @@ static int skip_header(struct lines *jl, rf_error *err)
         size_t len;
         int r = lines_next(jl, &len, err);
 
+        /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): set when r > 0 */
         if (r > 0 && (len + 1 != strlen(batch_joblog_header) ||
                       memcmp(jl->buf, batch_joblog_header, len) != 0))
                 return rf_error_set(err, -EINVAL, "%s %s:1: not the joblog's header line, "
@@ -164,6 +165,7 @@ static int has_line(struct lines *jl, const char *joblog_path, bool *lockstep,
                 r = lines_next(jl, &len, err);
                 if (r <= 0)
                         return r;
+                /* NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): len is set when r > 0 */
                 if (batch_joblog_parse(jl->buf, len, &jseq, &failed) == 0 && jseq == seq)
                         return 1;
                 *lockstep = false;
@@ -191,6 +193,7 @@ int batch_joblog_rebuild(const char *json_path, const char *joblog_path,
                 goto out;
         while ((r = lines_next(&jr, &len, err)) > 0) {
                 uint64_t seq;
+                /* NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): len is set when r > 0 */
                 r = batch_record_key(jr.buf, len, &seq, &failed, why, sizeof(why));
                 if (r < 0) {
                         r = rf_error_set(err, -EINVAL, "--json %s:%zu: %s, expected a result "

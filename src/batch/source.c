@@ -151,6 +151,7 @@ static int next_line(struct batch_source *s, struct batch_input *in, rf_error *e
         in->line = s->lineno;
         snprintf(where, sizeof(where), "input %s %llu", s->o.nul ? "record" : "line",
                  (unsigned long long)s->lineno);
+        /* NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): len is set when r > 0 */
         if (memchr(s->line, '\0', len)) {
                 input_fail(in, "%s: has a NUL byte, expected text (NUL-separated input needs -0)",
                            where);
@@ -304,6 +305,7 @@ static int next_jsonl(struct batch_source *s, struct batch_input *in, rf_error *
         do {
                 if ((r = read_record(s, false, &len, err)) <= 0)
                         return r;
+        /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): set when r > 0 */
         } while (len == strlen(s->line) && is_blank_line(s->line));
         in->seq = ++s->seq;
         in->line = s->lineno;

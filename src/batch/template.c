@@ -171,8 +171,8 @@ static void put_rs(struct buf *out, const struct rs *rs, char *const *args, uint
         char num[24];
 
         if (rs->seq) {
-                put(out, num, (size_t)snprintf(num, sizeof(num), "%llu",
-                                               (unsigned long long)seq));
+                int k = snprintf(num, sizeof(num), "%llu", (unsigned long long)seq);
+                put(out, num, (size_t)k);
         } else if (rs->pos) {
                 put_value(out, rs->pos <= n ? args[rs->pos - 1] : "", rs->op);
         } else {

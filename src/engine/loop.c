@@ -168,6 +168,7 @@ void engine_cancel(struct engine *e, struct engine_op *op)
 
 static void user_complete(struct engine *e, uint64_t data, int res)
 {
+        /* NOLINTNEXTLINE(performance-no-int-to-ptr): user_data carries this pointer, tagged */
         struct engine_op *op = (struct engine_op *)(uintptr_t)(data & ~(uint64_t)USER_OP_BIT);
 
         op->pending = false;
@@ -194,6 +195,7 @@ void engine_signal_all(struct engine *e, int signo)
 /* Handle one completion. */
 static void dispatch(struct engine *e, uint64_t data, int res, unsigned flags)
 {
+        /* NOLINTNEXTLINE(performance-no-int-to-ptr): user_data carries the op pointer */
         struct eop *op = (struct eop *)(uintptr_t)data;
 
         if (!op)

@@ -56,7 +56,7 @@ static const char *check_rules(const struct policy_seccomp *s)
                                                    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
                                            strlen(r->name))
                         return "a rule's name is not a C identifier";
-                if (strcmp(r->origin, s->rules[0].origin) || strpbrk(r->origin, "\"\\\n"))
+                if (strcmp(r->origin, s->rules[0].origin) != 0 || strpbrk(r->origin, "\"\\\n"))
                         return "the rules' origins differ or cannot be printed";
                 if ((unsigned)r->action >= ARRAY_SIZE(action_names) ||
                     r->n_conds > ARRAY_SIZE(r->conds))

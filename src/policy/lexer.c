@@ -21,19 +21,21 @@
 #include "policy/parse-internal.h"
 #include "policy/policy.h"
 
-/* An error at where (a pointer into at->text, or NULL for its start). */
+/* An error at where (a pointer into at->text, or NULL for its start); at may be NULL (the top
+ * of the include chain, see load_file). */
 int policy_lex_fail(const struct pos *at, const char *where, rf_error *err, const char *fmt, ...)
 {
+        /* cppcheck-suppress ctunullpointer ; sizeof does not evaluate err, which may be NULL */
         char msg[sizeof(err->msg)];
         va_list ap;
 
         va_start(ap, fmt);
         vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
-        if (at->file)
+        if (at && at->file)
                 return rf_error_set(err, -EINVAL, "%s:%u:%u: %s", at->file, at->line,
                                     where ? (unsigned)(where - at->text) + 1 : 1, msg);
-        if (at->origin)
+        if (at && at->origin)
                 return rf_error_set(err, -EINVAL, "%s: %s", at->origin, msg);
         return rf_error_set(err, -EINVAL, "%s", msg);
 }

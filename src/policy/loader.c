@@ -213,6 +213,7 @@ int policy_include(struct loader *l, const struct pos *at, const char *word, con
         } else if ((r = resolve(l, at, arg, arg, dir, &kind, &path)) < 0) {
                 return r;
         }
+        /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): resolve set it */
         if (kind == SPEC_DEFAULT || kind == SPEC_NONE)
                 return load_builtin(l, kind);
         if (kind == SPEC_JSON)
@@ -331,6 +332,7 @@ int policy_load(struct rf_policy *p, const char *spec, struct policy_trace *trac
         r = resolve(&l, &top, spec, spec, NULL, &kind, &path);
         if (r < 0)
                 return r;
+        /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): resolve set it */
         if (kind == SPEC_DEFAULT || kind == SPEC_NONE)
                 return load_builtin(&l, kind);
         if (kind == SPEC_JSON)

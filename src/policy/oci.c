@@ -182,7 +182,7 @@ static int get_action(struct import *im, const json_t *name, const json_t *errno
         if (!a)
                 return fail(im, "%s: unknown action '%s', expected " ACTIONS, path, s);
         /* The runtime spec: an errno given to an action that takes none is an error. */
-        if (errno_json && strcmp(s, "SCMP_ACT_ERRNO") && strcmp(s, "SCMP_ACT_TRACE"))
+        if (errno_json && strcmp(s, "SCMP_ACT_ERRNO") != 0 && strcmp(s, "SCMP_ACT_TRACE") != 0)
                 return fail(im, "%s: given for %s, but only SCMP_ACT_ERRNO and SCMP_ACT_TRACE "
                             "take one", errno_path, s);
         if (errno_json && !strcmp(s, "SCMP_ACT_ERRNO")) {

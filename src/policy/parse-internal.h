@@ -37,7 +37,7 @@ struct loader {
 /* ---- lexer.c: positions, errors and the small tokens ---------------------------------------- */
 
 /* An -EINVAL error at where (a pointer into at->text, or NULL for its start): "FILE:LINE:COLUMN:
- * what" for a file, "ORIGIN: what" for a single value. Returns -EINVAL. */
+ * what" for a file, "ORIGIN: what" for a single value, "what" without at. Returns -EINVAL. */
 __attribute__((format(printf, 4, 5))) int policy_lex_fail(const struct pos *at, const char *where,
                                                           rf_error *err, const char *fmt, ...);
 /* What is at s, for "unexpected X": the quoted word or character there (in buf), or "end of

@@ -58,7 +58,7 @@ static int parse_cond(const struct pos *at, const char **s, struct policy_arg_co
         size_t i;
         int r;
 
-        if (strncmp(t, "arg", 3) || t[3] < '0' || t[3] > '5' || isalnum((unsigned char)t[4]) ||
+        if (strncmp(t, "arg", 3) != 0 || t[3] < '0' || t[3] > '5' || isalnum((unsigned char)t[4]) ||
             t[4] == '_')
                 return policy_lex_fail(at, t, err,
                                        "unexpected %s, expected an argument arg0 to arg5",
@@ -69,7 +69,7 @@ static int parse_cond(const struct pos *at, const char **s, struct policy_arg_co
                 t++;
                 if ((r = parse_operand(at, &t, &c->value, err)) < 0)
                         return r;
-                if (strncmp(t, "==", 2))
+                if (strncmp(t, "==", 2) != 0)
                         return policy_lex_fail(at, t, err,
                                                "unexpected %s, expected '==' after the mask "
                                                "(seccomp compares masked arguments only for "
@@ -117,7 +117,7 @@ static int parse_and(const struct pos *at, const char **s, struct alt *a, rf_err
                                                        "argument once between '||'", c.index);
                 a->conds[a->n++] = c; /* at most 6: each of arg0..arg5 once */
                 *s = policy_lex_skip_ws(*s);
-                if (strncmp(*s, "&&", 2))
+                if (strncmp(*s, "&&", 2) != 0)
                         return 0;
                 *s += 2;
         }
@@ -232,7 +232,7 @@ static int parse_rule(struct loader *l, const struct pos *at, size_t k, const ch
                 for (;;) {
                         array_grow(&alts, &cap, n_alts + 1, sizeof(*alts));
                         r = parse_and(at, &s, &alts[n_alts++], l->err);
-                        if (r < 0 || strncmp(s, "||", 2))
+                        if (r < 0 || strncmp(s, "||", 2) != 0)
                                 break;
                         s += 2;
                 }
@@ -393,7 +393,7 @@ static int set_identity(struct loader *l, const struct pos *at, const char *v)
         bool caller = !strcmp(v, "caller");
         int r;
 
-        if (strcmp(v, "user") && strcmp(v, "root") && !caller)
+        if (strcmp(v, "user") != 0 && strcmp(v, "root") != 0 && !caller)
                 return policy_lex_fail(at, v, l->err,
                                        "identity: invalid value '%s', expected user, root or "
                                        "caller", v);
@@ -410,7 +410,7 @@ static void trace_setting(struct loader *l, const char *key, const char *v, cons
 
         /* Filesystem and seccomp rules keep their own origins. */
         if (!strncmp(key, "fs.", 3) || (!strncmp(key, "seccomp.", 8) &&
-                                        strcmp(key, "seccomp.default")))
+                                        strcmp(key, "seccomp.default") != 0))
                 return;
         if (!strcmp(key, "env.pass") || !strcmp(key, "fd"))
                 snprintf(tk, sizeof(tk), "%s %s", key, v);

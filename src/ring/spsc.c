@@ -139,7 +139,7 @@ static int refresh_tail(struct ring *r, rf_error *err)
                 return ring_poison(r, RING_CONSUMER, err, "ring: the producer's position is "
                                    "%llu, expected a multiple of 8 from %llu to %llu",
                                    (unsigned long long)t, (unsigned long long)c->own,
-                                   (unsigned long long)(c->own + r->cap));
+                                   (unsigned long long)c->own + r->cap);
         c->other = t;
         return 0;
 }

@@ -358,6 +358,7 @@ static int read_pids(int dirfd, pid_t **ret, size_t *ret_n)
 
         if (r < 0)
                 return r;
+        /* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): text is set on success */
         for (const char *p = text; (p = strchr(p, '\n')); p++)
                 cap++;
         pids = xcalloc(cap, sizeof(*pids));

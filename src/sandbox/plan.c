@@ -255,7 +255,7 @@ static int add_mounts(struct sandbox_plan *pl, const struct rf_policy *p, const 
         if ((r = add_dev(pl, &cap, tmp, err)) < 0)
                 return r;
         /* The working directory, readable; not when it is a pseudo filesystem or the root. */
-        if (strcmp(cwd, "/") && strcmp(cwd, "/tmp") && !path_under(cwd, "/proc") &&
+        if (strcmp(cwd, "/") != 0 && strcmp(cwd, "/tmp") != 0 && !path_under(cwd, "/proc") &&
             !path_under(cwd, "/dev") &&
             (r = add_bind(pl, &cap, own(pl, cwd), false, MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID,
                           "the working directory", err)) < 0)
@@ -284,7 +284,7 @@ static void make_env(struct sandbox_plan *pl, const struct rf_policy *p, struct 
         bool have_path = false;
 
         for (char **e = environ; e && *e; e++)
-                if (env_wanted(p, *e) && (pl->plain || strncmp(*e, "HOME=", 5))) {
+                if (env_wanted(p, *e) && (pl->plain || strncmp(*e, "HOME=", 5) != 0)) {
                         strv_push(env, *e);
                         have_path |= !strncmp(*e, "PATH=", 5);
                 }

@@ -3,9 +3,7 @@
  * variable the driver set on the host and did not pass in; given reversed, so that no command
  * line holds it) in its own environment and in /proc/PID/environ and /proc/PID/cmdline of every
  * other process it can see, the sandbox's init (pid 1) included: it shares the host's memory. */
-#include <ctype.h>
 #include <dirent.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -16,24 +14,14 @@ extern char **environ;
 static int file_has(const char *path, const char *secret)
 {
         static char buf[1 << 16];
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t n;
 
-        if (fd < 0)
-                return 0;
-        n = read(fd, buf, sizeof(buf) - 1);
-        close(fd);
-        for (ssize_t i = 0; i < n; i++)
-                if (!buf[i])
-                        buf[i] = '\n';
-        buf[n > 0 ? n : 0] = 0;
-        return strstr(buf, secret) != NULL;
+        return attack_read_proc(path, buf, sizeof(buf), '\n') >= 0 && strstr(buf, secret);
 }
 
 int main(int argc, char **argv)
 {
         DIR *d;
-        struct dirent *e;
+        const char *pid;
         int readable = 0;
         char self[32];
 
@@ -41,11 +29,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "usage: proc-environ SECRET\n");
                 return 2;
         }
-        for (size_t i = 0, n = strlen(argv[1]); i < n / 2; i++) {
-                char c = argv[1][i];
-                argv[1][i] = argv[1][n - 1 - i];
-                argv[1][n - 1 - i] = c;
-        }
+        attack_unreverse(argv[1]);
         snprintf(self, sizeof(self), "%d", (int)getpid());
         for (char **v = environ; *v; v++)
                 if (strstr(*v, argv[1])) {
@@ -53,18 +37,16 @@ int main(int argc, char **argv)
                         return 0;
                 }
         d = opendir("/proc");
-        while (d && (e = readdir(d))) {
+        while (d && (pid = attack_next_pid(d, self))) {
                 char p[300];
-                if (!isdigit((unsigned char)e->d_name[0]) || !strcmp(e->d_name, self))
-                        continue;
-                snprintf(p, sizeof(p), "/proc/%s/environ", e->d_name);
+                snprintf(p, sizeof(p), "/proc/%s/environ", pid);
                 if (access(p, R_OK) == 0)
                         readable++;
                 if (file_has(p, argv[1])) {
                         escaped("the secret is in %s", p);
                         return 0;
                 }
-                snprintf(p, sizeof(p), "/proc/%s/cmdline", e->d_name);
+                snprintf(p, sizeof(p), "/proc/%s/cmdline", pid);
                 if (file_has(p, argv[1])) {
                         escaped("the secret is in %s", p);
                         return 0;

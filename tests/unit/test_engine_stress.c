@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -21,6 +20,7 @@
 #include "sandbox/netns-pool.h"
 #include "engine/engine.h"
 #include "policy/policy.h"
+#include "helpers.h"
 
 enum kind { K_EXIT, K_SIGNAL, K_TIMEOUT, K_OUTPUT, K_NOT_FOUND, _K_MAX };
 
@@ -45,20 +45,6 @@ struct stress {
         struct sjob *jobs;
         size_t n, done;
 };
-
-/* The open fds of this process. */
-static int count_fds(void)
-{
-        DIR *d = opendir("/proc/self/fd");
-        struct dirent *e;
-        int n = 0;
-
-        ck_assert_ptr_nonnull(d);
-        while ((e = readdir(d)))
-                n += e->d_name[0] != '.';
-        closedir(d);
-        return n - 1; /* the directory's own fd */
-}
 
 static void on_done(void *ctx, const struct engine_job *job, const rf_result *res)
 {
@@ -215,7 +201,7 @@ static void run_stress(size_t n, int j_max, bool pool, unsigned seed)
         for (size_t i = 0; i < n; i++)
                 make_job(&s.jobs[i]);
         netns_pool_drain(); /* the pool's idle namespaces are no job's fds */
-        fds_before = count_fds();
+        fds_before = test_count_fds();
         ck_assert_int_eq(engine_new(on_done, NULL, -1, &s, &s.e, &err), 0);
         if (pool)
                 ck_assert_int_eq(engine_use_pool(s.e, 0, &err), 0);
@@ -245,7 +231,7 @@ static void run_stress(size_t n, int j_max, bool pool, unsigned seed)
                 ck_assert_msg(by_kind[k] > 0, "no job of kind %s ran", kind_names[k]);
         assert_no_children();
         netns_pool_drain();
-        ck_assert_int_eq(count_fds(), fds_before);
+        ck_assert_int_eq(test_count_fds(), fds_before);
         teardown(&s);
 }
 
@@ -283,7 +269,7 @@ START_TEST(killed_while_spawning)
         s.jobs = calloc(n, sizeof(*s.jobs));
         ck_assert_ptr_nonnull(s.jobs);
         netns_pool_drain(); /* the pool's idle namespaces are no job's fds */
-        fds_before = count_fds();
+        fds_before = test_count_fds();
         ck_assert_int_eq(engine_new(on_done, NULL, -1, &s, &s.e, &err), 0);
         ck_assert_int_eq(engine_use_pool(s.e, 0, &err), 0);
         for (size_t i = 0; i < n; i++) {
@@ -304,7 +290,7 @@ START_TEST(killed_while_spawning)
         ck_assert_msg(bad == 0, "%zu of %zu killed jobs have no record or a wrong one", bad, n);
         assert_no_children();
         netns_pool_drain();
-        ck_assert_int_eq(count_fds(), fds_before);
+        ck_assert_int_eq(test_count_fds(), fds_before);
         teardown(&s);
 }
 END_TEST

@@ -19,21 +19,9 @@
 #include "ringfence.h"
 #include "sandbox/fault.h"
 #include "sandbox/sandbox.h"
+#include "helpers.h"
 
 #define ROUNDS 8
-
-static int count_fds(void)
-{
-        DIR *d = opendir("/proc/self/fd");
-        struct dirent *e;
-        int n = 0;
-
-        ck_assert_ptr_nonnull(d);
-        while ((e = readdir(d)))
-                n += e->d_name[0] != '.';
-        closedir(d);
-        return n - 1; /* the DIR's own fd */
-}
 
 /* Processes whose parent is this one (any that a job left behind). */
 static int count_children(void)
@@ -132,7 +120,7 @@ START_TEST(test_each_step_fails_with_its_name)
         unsetenv("RINGFENCE_FAULT_STEP");
         run_quiet(p, &res); /* the first run opens what the host keeps (cgroup setup) */
         ck_assert_msg(res.status == RF_STATUS_OK, "without a fault: %s", res.error);
-        fds = count_fds();
+        fds = test_count_fds();
         kids = count_children();
         for (int s = 0; s < _STEP_MAX; s++) {
                 char want[80];
@@ -160,7 +148,7 @@ START_TEST(test_each_step_fails_with_its_name)
                                               sandbox_step_id(s), res.error);
                         }
                 }
-                ck_assert_int_eq(count_fds(), fds);
+                ck_assert_int_eq(test_count_fds(), fds);
                 ck_assert_int_eq(count_children(), kids);
                 ck_assert_int_eq(count_cgroups(), 0);
         }
@@ -181,7 +169,7 @@ START_TEST(test_each_step_dies)
 
         unsetenv("RINGFENCE_FAULT_STEP");
         run_quiet(p, &res);
-        fds = count_fds();
+        fds = test_count_fds();
         kids = count_children();
         setenv("RINGFENCE_FAULT_MODE", "die", 1);
         for (int s = 0; s < _STEP_MAX; s++) {
@@ -194,7 +182,7 @@ START_TEST(test_each_step_dies)
                         ck_assert_msg(res.status != RF_STATUS_OK && res.exit_status != 0,
                                       "step %s: status %d", sandbox_step_id(s), res.status);
                 }
-                ck_assert_int_eq(count_fds(), fds);
+                ck_assert_int_eq(test_count_fds(), fds);
                 ck_assert_int_eq(count_children(), kids);
                 ck_assert_int_eq(count_cgroups(), 0);
         }

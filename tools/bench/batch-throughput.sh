@@ -24,17 +24,9 @@ case $N$ROUNDS${JS// /} in *[!0-9]*) usage ;; esac
 if [ "$N" -lt 1 ] || [ "$ROUNDS" -lt 1 ] || [ -z "${JS// /}" ]; then usage; fi
 for j in $JS; do [ "$j" -ge 1 ] || usage; done
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
-if [ -z "${RINGFENCE:-}" ]; then
-        if [ -x ./build/ringfence ]; then RINGFENCE=./build/ringfence; else RINGFENCE=$root/build/ringfence; fi
-fi
-case $RINGFENCE in /*) ;; *) RINGFENCE=$PWD/${RINGFENCE#./} ;; esac
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/batch-throughput.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-
-"${CC:-cc}" -std=c17 -O2 -Wall -Wextra -o "$tmp/vfork-ref" "$here/vfork-ref.c"
+# shellcheck source=tools/bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init batch-throughput
 
 # cpu-of OUT CMD [ARGS...]: run CMD as a child, and when it has exited (still a zombie, before it is
 # reaped), read its own user+system time from /proc/PID/stat: every thread of the process (io_uring
@@ -109,15 +101,7 @@ int main(int argc, char **argv)
 EOF
 "${CC:-cc}" -std=c17 -O2 -Wall -Wextra -o "$tmp/cpu-of" "$tmp/cpu-of.c"
 
-now() { # seconds since the epoch, with microseconds, without a fork where bash allows it
-        if [ -n "${EPOCHREALTIME:-}" ]; then echo "${EPOCHREALTIME/,/.}"; else date +%s.%N; fi
-}
-
 # --- the variants: name, what it is, the command (with @J@ for jobs in flight) -----------------
-names=() descs=() cmds=()
-add() { names+=("$1"); descs+=("$2"); cmds+=("$3"); }
-wanted() { [ -z "${VARIANTS:-}" ] || [[ " $VARIANTS " == *" $1 "* ]]; }
-notes=()
 BW="bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev /bin/true"
 
 # The reference: one process doing vfork+execve, J in flight. Every ratio divides by it.
@@ -180,6 +164,7 @@ run_variant() {
         local i=$1 n=$2 j=$3 t0 t1 rc=0 cmd
         cmd=${cmds[$i]//@J@/$j}
         cmd=${cmd//@N@/$n}
+        rm -f "$tmp/cpu"
         t0=$(now)
         if [ "${names[$i]}" = ref ]; then
                 # shellcheck disable=SC2086 # the command is split into words on purpose
@@ -193,61 +178,31 @@ run_variant() {
         return $rc
 }
 
-# Check that one job of each variant exits 0 before timing it; drop the ones that do not.
-keep_n=() keep_d=() keep_c=()
-for i in "${!names[@]}"; do
-        if run_variant "$i" 1 1 >/dev/null; then
-                keep_n+=("${names[$i]}") keep_d+=("${descs[$i]}") keep_c+=("${cmds[$i]}")
-        else
-                notes+=("${names[$i]}: skipped, one job failed: $(tail -n1 "$tmp/err.$i" 2>/dev/null)")
-        fi
-        rm -f "$tmp/err.$i"
-done
-names=("${keep_n[@]}") descs=("${keep_d[@]}") cmds=("${keep_c[@]}")
-[ "${names[0]}" = ref ] || { echo "batch-throughput: the reference itself fails" >&2; exit 1; }
-nv=${#names[@]}
-
-ncpu=$(nproc)
-load() { cut -d' ' -f1-3 /proc/loadavg; }
-loadwarn() {
-        if awk -v n="$ncpu" '{ exit !($1 > n) }' /proc/loadavg; then
-                echo "# warning: the load average is above the CPU count ($ncpu): other work is running, expect noise"
-        fi
+# One job of variant $1, which must exit 0; prints why it failed when it does not.
+check_variant() {
+        local rc=0
+        run_variant "$1" 1 1 >/dev/null || rc=$?
+        [ $rc = 0 ] || tail -n1 "$tmp/err.$1" 2>/dev/null
+        rm -f "$tmp/err.$1"
+        return $rc
 }
-echo "# ringfence batch throughput: $N jobs of /bin/true per variant, J in {$JS}, $ROUNDS rounds"
-echo "# date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-echo "# machine: $ncpu CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), kernel $(uname -r)"
-echo "# load:    $(load) at start"
-loadwarn
+
+# The driver's own CPU seconds and those of its children in the run just done, from cpu-of.
+round_extra() {
+        local self kids
+        read -r self kids _ <"$tmp/cpu" 2>/dev/null || self=- kids=-
+        echo "$self $kids"
+}
+
+bench_keep
+bench_header "ringfence batch throughput: $N jobs of /bin/true per variant, J in {$JS}, $ROUNDS rounds"
 [[ " ${names[*]} " != *" parallel "* ]] || echo "# parallel: $(parallel --version | head -n1)"
 [[ " ${names[*]} " != *" bwrap "* ]] || echo "# bwrap:   $(bwrap --version)"
 [ -z "${RF:-}" ] || echo "# ringfence: $RINGFENCE (built $rf_built)"
 [ -z "${ALT:-}" ] || echo "# ringfence-alt: $RINGFENCE_ALT (built $alt_built)"
 for note in "${notes[@]}"; do echo "# note:    $note"; done
 
-# Warm-up (page cache, binaries, lazily created kernel state), untimed.
-warm=$(( N < 50 ? N : 50 ))
-for j in $JS; do
-        for i in $(seq 0 $((nv - 1))); do run_variant "$i" "$warm" "$j" >/dev/null || true; done
-done
-
-# Interleaved rounds: round r runs every variant once per J, the order rotated by r.
-: >"$tmp/times"
-for r in $(seq 1 "$ROUNDS"); do
-        for j in $JS; do
-                for k in $(seq 0 $((nv - 1))); do
-                        i=$(( (k + r - 1) % nv ))
-                        ok=1
-                        rm -f "$tmp/cpu"
-                        secs=$(run_variant "$i" "$N" "$j") || ok=0
-                        [ $ok = 1 ] || echo "# warning: round $r, J=$j, ${names[$i]}: some jobs failed" \
-                                "($(tail -n1 "$tmp/err.$i" 2>/dev/null))" >&2
-                        read -r self kids _ <"$tmp/cpu" 2>/dev/null || self=- kids=-
-                        echo "$r $j ${names[$i]} $secs $ok $self $kids" >>"$tmp/times"
-                done
-        done
-        echo "# round $r/$ROUNDS done, load $(cut -d' ' -f1 /proc/loadavg)" >&2
-done
+bench_rounds "$JS"
 
 # Is the engine idle while its jobs are? 2J jobs of `sleep 2`, J at a time: about 4 s of wall time
 # in which ringfence has nothing to do but wait. Its own CPU time over that wall time is the
@@ -266,29 +221,13 @@ if [[ " ${names[*]} " == *" rf "* ]]; then
                        (s == "-" ? 0 : 100 * s / (b - a)) }')
 fi
 
-echo "# load:    $(load) at end"
-loadwarn
+echo "# load:    $(bench_load) at end"
+bench_loadwarn
 [ -z "${idle:-}" ] || echo "# idle check: $((2 * jmax)) jobs of sleep 2, -j $jmax: $idle"
 echo
 # Per round and J: jobs/s = N / secs and ratio = jobs/s / jobs/s of ref at that J in that round.
 # Per variant and J: medians over the rounds, the range of the ratio, the driver's own CPU.
-awk -v n="$N" -v order="${names[*]}" -v js="$JS" -v descs="$(printf '%s\n' "${descs[@]}")" '
-function median(s,    a, k, m, i, j, t) {
-        k = split(s, a, " ")
-        for (i = 2; i <= k; i++)        # insertion sort: POSIX awk has no asort
-                for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
-                        t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-                }
-        m = int((k + 1) / 2)
-        return k % 2 ? a[m] : (a[m] + a[m + 1]) / 2
-}
-function minmax(s, want_max,    a, k, i, v) {
-        k = split(s, a, " ")
-        v = a[1]
-        for (i = 2; i <= k; i++)
-                if (want_max ? a[i] + 0 > v + 0 : a[i] + 0 < v + 0) v = a[i]
-        return v
-}
+awk -v n="$N" -v order="${names[*]}" -v js="$JS" -v descs="$(printf '%s\n' "${descs[@]}")" "$bench_awk"'
 {
         r = $1; j = $2; v = $3
         rate[r, j, v] = n / $4; bad[j, v] += !$5; rounds[r] = 1; if (r > nr) nr = r
@@ -368,22 +307,5 @@ END {
                                (m >= pair[p + 2] ? "met" : sprintf("%.0f%% of the goal", 100 * m / pair[p + 2]))
                 }
         }
-        # Every round, to judge the noise: ref in jobs/s, the others as ratios to it.
-        printf "\nper round: ref in jobs/s, every other variant as its ratio to ref\n%-6s %2s", "round", "J"
-        for (i = 1; i <= nv; i++) {
-                w[i] = length(names[i]) < 7 ? 7 : length(names[i])
-                printf " %" w[i] "s", names[i]
-        }
-        printf "\n"
-        for (r = 1; r <= nr; r++)
-                for (jj = 1; jj <= nj; jj++) {
-                        j = J[jj]
-                        printf "%-6d %2d", r, j
-                        for (i = 1; i <= nv; i++)
-                                if (names[i] == "ref")
-                                        printf " %" w[i] ".0f", rate[r, j, "ref"]
-                                else
-                                        printf " %" w[i] ".3f", rate[r, j, names[i]] / rate[r, j, "ref"]
-                        printf "\n"
-                }
+        per_round(nr, nj, J, nv, names, 1)
 }' "$tmp/times"
