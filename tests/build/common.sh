@@ -40,9 +40,10 @@ compare_installs() {
 }
 
 # check_outcome LOGDIR: each test's result (PASS/FAIL/SKIP/XFAIL...) from an automake tree's
-# test logs, one "name result" per line, sorted. Subtests are counted per result.
+# test logs, one "name result" per line, sorted. Subtests are counted per result. A distcheck's
+# copy (PACKAGE-VERSION/_build/) left in the tree is not part of its outcome.
 check_outcome() {
-        (cd "$1" && find . -name '*.trs' | LC_ALL=C sort | while read -r t; do
+        (cd "$1" && find . -name '*.trs' -not -path '*/_build/*' | LC_ALL=C sort | while read -r t; do
                 printf '%s %s\n' "${t%.trs}" "$(sed -n 's/^:test-result: //p' "$t" | sort | uniq -c |
                         awk '{ printf "%s=%s ", $2, $1 }')"
         done)
