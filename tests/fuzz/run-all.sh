@@ -43,6 +43,12 @@ else
         scratch=$(mktemp -d "${TMPDIR:-/tmp}/rf-fuzz.XXXXXX") || exit 2
         trap 'rm -rf "$scratch"' EXIT
 fi
+# libFuzzer stops itself after SECONDS or RUNS; the outer limit catches a hang it cannot.
+if [ -n "$runs_limit" ]; then
+        limit=(-runs="$runs_limit") outer=86400
+else
+        limit=(-max_total_time="$secs") outer=$((secs + 120))
+fi
 failed=0
 echo "1..$(echo $targets | wc -w)"
 i=0
@@ -60,11 +66,6 @@ for t in $targets; do
         # libFuzzer stops itself after SECONDS; the outer limit catches a hang it cannot. One
         # input may take a few hundred ms (include default, then a compile, under ASan), seconds
         # on a loaded machine: 30 s for one input is a hang.
-        if [ -n "$runs_limit" ]; then
-                limit=(-runs="$runs_limit") outer=86400
-        else
-                limit=(-max_total_time="$secs") outer=$((secs + 120))
-        fi
         t0=$(date +%s)
         timeout -k 10 $outer "$build/tests/fuzz/fuzz_$t" ${dict:+"-dict=$dict"} \
                 "${limit[@]}" -timeout=30 -rss_limit_mb=2048 -max_len=$max_len \
