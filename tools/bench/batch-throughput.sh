@@ -105,7 +105,7 @@ EOF
 BW="bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev /bin/true"
 
 # The reference: one process doing vfork+execve, J in flight. Every ratio divides by it.
-add ref "bare vfork+execve (reference)" "$tmp/vfork-ref @N@ @J@ /bin/true"
+add ref "bare vfork+execve (reference)" "$tmp/vfork-ref -n @N@ @J@ /bin/true"
 wanted xargs && add xargs "xargs -P J -n1 /bin/true" "xargs -P @J@ -n1 /bin/true"
 if wanted parallel; then
         if command -v parallel >/dev/null && parallel --version 2>/dev/null | grep -q 'GNU parallel'; then

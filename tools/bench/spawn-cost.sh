@@ -67,7 +67,7 @@ run_variant() {
         local i=$1 n=$2 t0 t1 rc=0
         t0=$(now)
         if [ "${cmds[$i]}" = REF ]; then
-                "$tmp/vfork-ref" "$n" "$J" /bin/true >/dev/null 2>>"$tmp/err.$i" || rc=$?
+                "$tmp/vfork-ref" -n "$n" "$J" /bin/true >/dev/null 2>>"$tmp/err.$i" || rc=$?
         else
                 # shellcheck disable=SC2086 # the command is split into words on purpose
                 seq "$n" | xargs -P"$J" -n1 ${cmds[$i]} >/dev/null 2>>"$tmp/err.$i" || rc=$?
@@ -81,7 +81,7 @@ run_variant() {
 check_variant() {
         local check out
         if [ "${cmds[$1]}" = REF ]; then
-                check=("$tmp/vfork-ref" 1 1 /bin/true)
+                check=("$tmp/vfork-ref" -n 1 1 /bin/true)
         else
                 # shellcheck disable=SC2206
                 check=(${cmds[$1]})

@@ -2,7 +2,10 @@
 /* The reference spawner the benchmarks divide by: N jobs of one command, J in flight, each a bare
  * vfork()+execve(), reaped with waitpid(). Prints jobs/s. See tools/bench/README.md.
  *
- * Usage: vfork-ref N J CMD [ARGS...]    (CMD without a '/' is looked up in PATH once, up front) */
+ * Usage: vfork-ref [-n] N J CMD [ARGS...]    (CMD without a '/' is looked up in PATH once, up
+ * front; -n appends the job's number, 1 to N, as the last argument, as `seq N | xargs -n1 CMD`
+ * does: coreutils' true sets up its locale when it is given an argument, which costs more than
+ * the spawn itself, so a reference without it would run a cheaper command than its peers.) */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
@@ -80,11 +83,16 @@ int main(int argc, char **argv)
         struct timespec t0, t1;
         long n, j, started = 0, running = 0, failed = 0;
         const char *file;
+        char **cmd, number[24];
+        int with_number = argc > 1 && strcmp(argv[1], "-n") == 0, ncmd;
         double secs;
 
+        argv += with_number;
+        argc -= with_number;
         if (argc < 4) {
-                fprintf(stderr, "Usage: vfork-ref N J CMD [ARGS...]\n"
-                                "Run CMD N times, J at a time, with vfork+execve; print jobs/s.\n");
+                fprintf(stderr, "Usage: vfork-ref [-n] N J CMD [ARGS...]\n"
+                                "Run CMD N times, J at a time, with vfork+execve; print jobs/s.\n"
+                                "-n: append the job's number (1..N) as CMD's last argument.\n");
                 return 2;
         }
         n = parse_count(argv[1], "job count N");
@@ -94,13 +102,26 @@ int main(int argc, char **argv)
                 fprintf(stderr, "vfork-ref: %s: command not found in PATH\n", argv[3]);
                 return 127;
         }
+        /* CMD, ARGS, the number when asked for, NULL. The child execs (or exits) before vfork
+         * returns, so the one number buffer serves every job. */
+        ncmd = argc - 3;
+        cmd = calloc((size_t)ncmd + 2, sizeof(*cmd));
+        if (!cmd) {
+                perror("vfork-ref");
+                return 1;
+        }
+        memcpy(cmd, argv + 3, (size_t)ncmd * sizeof(*cmd));
 
         clock_gettime(CLOCK_MONOTONIC, &t0);
         while (started < n || running > 0) {
                 int r;
 
                 while (started < n && running < j) {
-                        if (spawn(file, argv + 3) < 0) {
+                        if (with_number) {
+                                snprintf(number, sizeof(number), "%ld", started + 1);
+                                cmd[ncmd] = number;
+                        }
+                        if (spawn(file, cmd) < 0) {
                                 perror("vfork-ref: vfork");
                                 return 1;
                         }
@@ -120,6 +141,7 @@ int main(int argc, char **argv)
         secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         printf("%.1f jobs/s (%ld jobs, %ld in flight, %.3f s, %.1f us/job)\n", (double)n / secs, n,
                j, secs, secs * 1e6 / (double)n);
+        free(cmd);
         if (failed) {
                 fprintf(stderr, "vfork-ref: %ld of %ld jobs did not exit 0\n", failed, n);
                 return 1;
