@@ -10,6 +10,7 @@
 #include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -28,7 +29,8 @@ static int idle[POOL_MAX_IDLE];
 static size_t n_idle;
 static size_t n_lent; /* taken and not given back yet */
 static int host_fd = -1; /* the network namespace of the threads that spawn */
-static int disabled = -1; /* -1 unknown, 0 on, 1 off (RINGFENCE_NETNS_POOL=0) */
+/* -1 unknown, 0 on, 1 off (RINGFENCE_NETNS_POOL=0); read by every worker that plans a spawn */
+static _Atomic int disabled = -1;
 
 /* Bring the loopback of the current network namespace up. */
 static int loopback_up(void)
@@ -83,12 +85,15 @@ static int create_one(rf_error *err)
 
 bool netns_pool_usable(void)
 {
-        if (disabled < 0) {
+        int off = atomic_load_explicit(&disabled, memory_order_relaxed);
+
+        if (off < 0) {
                 const char *v = secure_getenv("RINGFENCE_NETNS_POOL");
-                disabled = v && !strcmp(v, "0");
+                off = v && !strcmp(v, "0");
+                atomic_store_explicit(&disabled, off, memory_order_relaxed);
         }
         /* Joining a namespace owned by the initial user namespace needs root there. */
-        return !disabled && geteuid() == 0;
+        return !off && geteuid() == 0;
 }
 
 int netns_pool_take(rf_error *err)
