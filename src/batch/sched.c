@@ -45,7 +45,7 @@ static char *join_argv(char *const *argv)
         return j.buf;
 }
 
-static void job_free(struct bjob *bj)
+void batch_job_free(struct bjob *bj)
 {
         if (!bj)
                 return;
@@ -107,64 +107,6 @@ static void check_halt(struct batch *b)
                 engine_signal_all(b->e, SIGKILL);
 }
 
-/* A --results file of job seq could not be written (code): stop the batch, as for --json. */
-static void results_failed(struct batch *b, uint64_t seq, const char *name, int code)
-{
-        if (b->write_failed)
-                return;
-        b->write_failed = true;
-        rf_error_set(&b->write_error, code, "--results %s/%llu/%s: %s", b->o->results_dir,
-                     (unsigned long long)seq, name, rf_strerror(code));
-        b->stop_starting = true;
-        engine_signal_all(b->e, SIGKILL);
-}
-
-/* Write a job's record to the writers and, with --results, its record.json. */
-static void put_record(struct batch *b, struct bjob *bj, const rf_result *res)
-{
-        struct batch_record rec = { .seq = bj->in.seq, .attempt = bj->attempt,
-                                    .argv = bj->in.argv.v, .res = res,
-                                    .command_line = bj->cmdline,
-                                    .send_bytes = bj->in.stdin_len,
-                                    .key = bj->key[0] ? bj->key : NULL,
-                                    .shard = b->shard_name[0] ? b->shard_name : NULL };
-        rf_error err = { 0 };
-
-        if (b->w && !b->write_failed && batch_writers_put(b->w, &rec, &err) < 0) {
-                b->write_failed = true;
-                b->write_error = err;
-                b->stop_starting = true;
-                engine_signal_all(b->e, SIGKILL);
-        }
-        if (bj->files[2] >= 0) {
-                char *line = NULL;
-                int r = rf_result_to_json(res, bj->in.seq, bj->attempt, bj->in.argv.v, &line);
-                if (r == 0 && ((r = output_write_all(bj->files[2], line, strlen(line))) < 0 ||
-                               (r = output_write_all(bj->files[2], "\n", 1)) < 0))
-                        (void)ftruncate(bj->files[2], 0); /* no torn record.json */
-                if (r < 0)
-                        results_failed(b, bj->in.seq, "record.json", r);
-                free(line);
-        }
-}
-
-/* Print what a finished job wrote (grouped: all at once), and free it. */
-static void emit(struct batch *b, struct bjob *bj)
-{
-        if (b->o->line_buffer) {
-                for (int i = 0; i < 2; i++)
-                        (void)output_lines(&bj->out[i], b->o->tag ? bj->tag : NULL, "", 0, true,
-                                           b->fds[i]);
-        } else if (b->o->tag) {
-                for (int i = 0; i < 2; i++)
-                        (void)outbuf_flush_lines(&bj->out[i], bj->tag, b->fds[i]);
-        } else {
-                (void)outbuf_flush(&bj->out[0], b->fds[0]);
-                (void)outbuf_flush(&bj->out[1], b->fds[1]);
-        }
-        job_free(bj);
-}
-
 /* With --keep-order, print the finished jobs at the head of the input order. */
 static void emit_in_order(struct batch *b)
 {
@@ -173,7 +115,7 @@ static void emit_in_order(struct batch *b)
                 b->order_head = bj->order_next;
                 if (!b->order_head)
                         b->order_tail = NULL;
-                emit(b, bj);
+                batch_lane_emit(b, bj);
         }
 }
 
@@ -183,12 +125,8 @@ static void on_output(void *user, int stream, const char *buf, size_t n)
         struct bjob *bj = user;
         struct batch *b = bj->b;
 
-        if (bj->files[stream] >= 0) {
-                int r = output_write_all(bj->files[stream], buf, n);
-                if (r < 0)
-                        results_failed(b, bj->in.seq, stream ? "stderr" : "stdout", r);
-        }
-        else if (b->o->line_buffer)
+        /* --results files are written with the record, on a worker (lane.c). */
+        if (b->o->line_buffer && bj->files[stream] < 0)
                 (void)output_lines(&bj->out[stream], b->o->tag ? bj->tag : NULL, buf, n, false,
                                    b->fds[stream]);
         else
@@ -221,14 +159,12 @@ static void on_done(void *ctx, const struct engine_job *job, const rf_result *re
                 return;
         }
         count(b, res);
-        put_record(b, bj, res);
         check_halt(b);
         batch_progress(b, false);
+        batch_lane_record(b, bj, res, !b->o->keep_order, !b->o->keep_order);
         if (b->o->keep_order) {
                 bj->finished = true;
                 emit_in_order(b);
-        } else {
-                emit(b, bj);
         }
 }
 
@@ -247,9 +183,8 @@ static void skip(struct batch *b, struct bjob *bj)
         fprintf(stderr, "ringfence batch: %s (job %llu skipped)\n", bj->in.error,
                 (unsigned long long)bj->in.seq);
         count(b, &res);
-        put_record(b, bj, &res);
         check_halt(b);
-        job_free(bj);
+        batch_lane_record(b, bj, &res, false, true);
 }
 
 static int open_results(struct batch *b, struct bjob *bj, rf_error *err)
@@ -351,17 +286,17 @@ static int next_job(struct batch *b, rf_error *err)
         outbuf_init(&bj->out[1]);
         r = batch_source_next(b->src, &bj->in, err);
         if (r <= 0) {
-                job_free(bj);
+                batch_job_free(bj);
                 b->eof = true;
                 return r;
         }
         if (batch_shard_skip(b, bj)) {
-                job_free(bj);
+                batch_job_free(bj);
                 return 1;
         }
         if (b->done && batch_done_has(b->done, bj->in.seq, b->o->resume_failed)) {
                 b->sum.resumed++;
-                job_free(bj);
+                batch_job_free(bj);
                 return 1;
         }
         if (bj->in.error) {
@@ -372,7 +307,7 @@ static int next_job(struct batch *b, rf_error *err)
         if (b->o->dry_run) {
                 (void)output_write_all(b->fds[0], bj->cmdline, strlen(bj->cmdline));
                 (void)output_write_all(b->fds[0], "\n", 1);
-                job_free(bj);
+                batch_job_free(bj);
                 return 1;
         }
         if (own_policy(b, bj) < 0) {
@@ -381,7 +316,7 @@ static int next_job(struct batch *b, rf_error *err)
         }
         tag_of(bj);
         if (bj->in.stdin_data && (r = stdin_memfd(bj, err)) < 0) {
-                job_free(bj);
+                batch_job_free(bj);
                 return r;
         }
         if (b->o->keep_order) {
@@ -408,7 +343,7 @@ int batch_drive(struct batch *b, rf_error *err)
                                 goto out;
                 }
                 while (!b->eof && !b->stop_starting && engine_running(b->e) < b->jobs &&
-                       batch_slot_ready(b))
+                       !batch_lane_full(b) && batch_slot_ready(b))
                         if ((r = next_job(b, err)) < 0)
                                 goto out;
                 if (engine_running(b->e) == 0 && (b->eof || b->stop_starting) &&
@@ -424,19 +359,24 @@ out:
         engine_signal_all(b->e, SIGKILL);
         while (engine_running(b->e) > 0 && engine_wait(b->e, 1000) >= 0)
                 ;
-        batch_share_finish(b, r == 0 && b->eof && !b->stop_starting && !b->write_failed);
         while (b->retry_head) {
                 /* A retry that will not run now: its last attempt is its record. */
                 struct bjob *bj = b->retry_head;
                 b->retry_head = bj->retry_next;
                 count(b, &bj->last);
-                put_record(b, bj, &bj->last);
                 bj->finished = true;
-                if (!b->o->keep_order)
-                        emit(b, bj);
+                batch_lane_record(b, bj, &bj->last, !b->o->keep_order, !b->o->keep_order);
         }
         if (b->o->keep_order)
                 emit_in_order(b);
+        /* Every record and output written before the shard's end line and the summary. */
+        {
+                int dr = batch_lane_drain(b);
+                if (r == 0 && dr < 0)
+                        r = rf_error_set(err, dr, "waiting for the batch's writes: %s",
+                                         rf_strerror(dr));
+        }
+        batch_share_finish(b, r == 0 && b->eof && !b->stop_starting && !b->write_failed);
         batch_progress(b, true);
         b->sum.wall_us = now_us() - b->start_us;
         if (r == 0 && b->write_failed) {

@@ -61,6 +61,10 @@ struct batch {
         struct batch_keyset *keys;
         uint64_t keys_sum;
         char shard_name[24];     /* "I/N", or "" */
+        /* the write lane (lane.c): queued, in flight (a worker's until its done), counted */
+        struct lane_op *lane_head, *lane_tail, *lane_busy;
+        size_t lane_queued;
+        bool lane_records_failed; /* the worker's: a record could not be written */
 };
 
 /* Create b's engine, with the batch's job and signal handlers. Returns 0 or -errno. */
@@ -92,6 +96,19 @@ void batch_share_finish(struct batch *b, bool complete);
 void batch_share_close(struct batch *b);
 /* With shards: whether input bj belongs to another shard (then it is not run). Sets bj->key. */
 bool batch_shard_skip(struct batch *b, struct bjob *bj);
+
+/* Free job bj, done with for good (sched.c). */
+void batch_job_free(struct bjob *bj);
+/* The write lane (lane.c). Queue job bj's record of res (NULL: none) and, with emit, its
+ * output; with free_job, free bj once written. The writes happen on a worker, in queue order. */
+void batch_lane_record(struct batch *b, struct bjob *bj, const rf_result *res, bool emit,
+                       bool free_job);
+/* Queue job bj's output, then free bj. */
+void batch_lane_emit(struct batch *b, struct bjob *bj);
+/* Whether the lane holds as many jobs as it may (start no more until it drains). */
+bool batch_lane_full(const struct batch *b);
+/* Wait until everything queued is written and its jobs freed. Returns 0 or -errno. */
+int batch_lane_drain(struct batch *b);
 
 /* Run the batch described by b (set up by rf_batch_run). Returns 0 or -errno. */
 int batch_drive(struct batch *b, rf_error *err);

@@ -40,6 +40,11 @@ int engine_new(engine_done_fn done, engine_signal_fn on_signal, int signal_fd, v
  * that spawns run on every core while this thread reads output and reaps; the engine owns each
  * job's fds from the worker's answer on. Returns 0 or -errno. */
 int engine_use_pool(struct engine *e, unsigned nthreads, rf_error *err);
+/* Run fn(arg) on one of the engine's worker threads; done(arg, result) follows on the engine's
+ * thread, from engine_wait (without a pool: both at once, on this thread). Free e only after
+ * every done has run. Returns 0 or -errno (then neither runs). */
+int engine_submit(struct engine *e, int (*fn)(void *arg), void (*done)(void *arg, int result),
+                  void *arg, rf_error *err);
 /* Kill every running job, wait for their results, and free e (NULL is fine). */
 void engine_free(struct engine *e);
 
@@ -48,7 +53,9 @@ void engine_free(struct engine *e);
 int engine_start(struct engine *e, const struct engine_job *job, rf_error *err);
 
 /* Wait for events (at most timeout_ms, -1 for no limit) and handle them all; done is called for
- * the jobs that finish. Returns the number of jobs still running, or -errno. */
+ * the jobs that finish, and that of each engine_submit task that finished. Returns at once when
+ * nothing runs, no task is pending and there is no signal fd. Returns the number of jobs still
+ * running, or -errno. */
 int engine_wait(struct engine *e, int timeout_ms);
 
 /* Send signo to every running job's init (SIGKILL ends a job at once). */

@@ -231,7 +231,8 @@ int engine_wait(struct engine *e, int timeout_ms)
         bool ready = handle_stash(e) > 0;
         int r;
 
-        if (!e->running && !e->user_pending && !(e->signal_fd >= 0 && timeout_ms != 0))
+        if (!e->running && !e->user_pending && !(e->pool && pool_pending(e->pool)) &&
+            !(e->signal_fd >= 0 && timeout_ms != 0))
                 return 0;
         /* Sleep only when nothing is ready: then a worker's answer writes the eventfd. */
         if (!ready && e->pool)
@@ -260,6 +261,16 @@ int engine_wait(struct engine *e, int timeout_ms)
         if (e->pool)
                 pool_drain(e->pool);
         return e->running;
+}
+
+int engine_submit(struct engine *e, int (*fn)(void *arg), void (*done)(void *arg, int result),
+                  void *arg, rf_error *err)
+{
+        if (!e->pool) {
+                done(arg, fn(arg));
+                return 0;
+        }
+        return pool_submit(e->pool, fn, done, arg, err);
 }
 
 void engine_free(struct engine *e)

@@ -5,7 +5,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 29
+plan 31
 
 lines() { tr '\n' '|' <"$1" | sed 's/|$//'; }
 
@@ -54,6 +54,12 @@ expect_eq "grouped: 1.7 MB a job (past the in-memory buffer) stays whole and in 
 want=$(seq 200000 | sed s/^/A-/ | wc -c)
 expect_eq "... and each record counts the job's stdout bytes ($want)" \
         "$(jsonl_eval "$WORK/big.json" '" ".join(str(r["stdout_bytes"]) for r in rs)')" "$want $want"
+# Finished jobs' output is written on a worker (src/batch/lane.c) while the engine keeps reaping: a
+# stdout nobody reads for 2 s blocks those writes, and everything still arrives whole and once.
+timeout -k 5 60 "$RINGFENCE" batch -j4 --json "$WORK/late.json" sh -c 'seq 20000 | sed s/^/{}-/' \
+        ::: A B C D E F G H I J K L 2>"$WORK/late.err" | { sleep 2; cat; } >"$WORK/late.out"
+expect_eq "a reader that starts 2 s late: 12 jobs of 150 KB arrive whole, a block a job, a record a job" \
+        "$(grouped "$WORK/late.out" 20000 A B C D E F G H I J K L) $(wc -l <"$WORK/late.json")" "ok 12"
 rfb -j2 sh -c 'echo {}-out; echo {}-err >&2; echo {}-out2' ::: A
 expect_eq "grouped: a job's stdout and stderr go to ours, apart" \
         "$(lines "$OUT") / $(sed '$d' "$ERR")" "A-out|A-out2 / A-err"
@@ -142,6 +148,9 @@ expect_eq "--results: record.json is the job's record (job, status, exit_code)" 
         "$(jsonl_eval "$WORK/res/1/record.json" '"%d %s %d" % (rs[0]["job"], rs[0]["status"], rs[0]["exit_code"])') $(jsonl_eval "$WORK/res/2/record.json" '"%d %s %d" % (rs[0]["job"], rs[0]["status"], rs[0]["exit_code"])')" \
         "1 ok 0 2 failed 3"
 expect_rc "--results: one failed job, exit 1" 1
+rfb -j2 --results "$WORK/res-big" sh -c 'seq 200000 | sed s/^/{}-/' ::: A
+expect_eq "--results: 1.7 MB of stdout (past the in-memory buffer) lands whole in the job's file" \
+        "$(seq 200000 | sed s/^/A-/ | cmp -s - "$WORK/res-big/1/stdout" && echo same)" same
 
 # --- --output: a cap per job ----------------------------------------------------------------------------------
 printf 'yes capped\necho small\n' >"$WORK/cmds"

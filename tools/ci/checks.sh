@@ -59,13 +59,26 @@ for step in "${steps[@]}"; do
                 echo "valgrind: clean"
                 ;;
         tsan)
-                echo "== ThreadSanitizer: ring, engine and pool unit tests"
+                echo "== ThreadSanitizer: ring, engine and pool unit tests, and ringfence batch"
                 build build-tsan --enable-sanitizers=thread
                 fail=0
                 for t in $(unit_tests build-tsan 'test_ring_*' 'test_engine_*' 'test_pool_*'); do
                         TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$t" >"$t.tsan.log" 2>&1 ||
                                 { echo "tsan: $t failed:"; tail -60 "$t.tsan.log"; fail=1; }
                         echo "tsan: $(basename "$t"): $(tail -n1 "$t.tsan.log")"
+                done
+                # The whole batch path: spawning workers, the engine, the write lane (records,
+                # --results files, grouped output), without and with the default sandbox.
+                for pol in none default; do
+                        d=build-tsan/tsan-batch-$pol
+                        rm -rf "$d" && mkdir -p "$d"
+                        seq 60 | TSAN_OPTIONS=halt_on_error=1 timeout -k 5 300 build-tsan/ringfence \
+                                batch -j4 -k -p "$pol" --json "$d/records.jsonl" --results "$d/res" \
+                                -- sh -c 'echo out{}; echo err{} >&2' >"$d/out" 2>"$d/err" &&
+                                [ "$(wc -l <"$d/records.jsonl")" = 60 ] &&
+                                [ "$(cat "$d/res/60/stdout")" = out60 ] ||
+                                { echo "tsan: ringfence batch -p $pol failed:"; tail -60 "$d/err"; fail=1; }
+                        echo "tsan: ringfence batch -p $pol: $(tail -n1 "$d/err")"
                 done
                 [ $fail = 0 ] || exit 1
                 ;;
