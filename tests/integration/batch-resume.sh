@@ -171,14 +171,18 @@ expect_eq "... and every job exactly once in --joblog (a line lost between the t
 
 # The same at the worst moment, made certain with strace: SIGKILL as ringfence enters the write of
 # job 1's joblog line, its --json record already written. Resumed, each file must end up with
-# every job exactly once.
-if command -v strace >/dev/null 2>&1 &&
-        strace -o "$WORK/trace" -y -e trace=write "$RINGFENCE" batch -j1 --json "$J" --joblog "$L" \
-                echo ::: a b c </dev/null >/dev/null 2>&1 &&
-        n=$(awk '/^write\(/ { n++ } /^write\([0-9]+<[^>]*joblog>/ { if (++k == 2) { print n; exit } }' "$WORK/trace") &&
+# every job exactly once. The records are written by a worker thread (src/batch/lane.c): strace
+# follows threads (-f) and counts each thread's calls apart (when=N is the thread's N-th), so the
+# batch gets one core, hence one worker (taskset), and N is counted in the writing thread.
+STRACE=(taskset -c 0 strace -f)
+if command -v strace >/dev/null 2>&1 && command -v taskset >/dev/null 2>&1 &&
+        "${STRACE[@]}" -o "$WORK/trace" -y -P "$J" -P "$L" -e trace=write "$RINGFENCE" batch -j1 \
+                --json "$J" --joblog "$L" echo ::: a b c </dev/null >/dev/null 2>&1 &&
+        n=$(awk '/^[0-9]+ write\(/ { n[$1]++ } /^[0-9]+ write\([0-9]+<[^>]*joblog>/ { if (++k == 2) { print n[$1]; exit } }' "$WORK/trace") &&
         [ -n "$n" ]; then
         rm -f "$J" "$L"
-        { strace -o /dev/null -e trace=write -e inject=write:signal=SIGKILL:when="$n" \
+        { "${STRACE[@]}" -o /dev/null -P "$J" -P "$L" -e trace=write \
+                -e inject=write:signal=SIGKILL:when="$n" \
                 "$RINGFENCE" batch -j1 --json "$J" --joblog "$L" echo ::: a b c </dev/null >/dev/null; } 2>/dev/null
         diag "killed at write $n: $(wc -l <"$J") record(s) in --json, $(($(wc -l <"$L") - 1)) in --joblog"
         rfb -j1 --json "$J" --joblog "$L" --resume echo ::: a b c
@@ -191,16 +195,20 @@ fi
 # Every kill point, made certain with strace: for each system call that touches the two record
 # files (opening, cutting, the joblog's header, each record, fsync...), a batch killed with SIGKILL
 # as it enters that call, then a --resume killed at the same call, then a --resume to the end:
-# each file has every job exactly once, and no job that finished ran again.
-if command -v strace >/dev/null 2>&1 && rm -f "$J" "$L" &&
-        strace -o "$WORK/trace" -P "$J" -P "$L" "$RINGFENCE" batch -j1 --json "$J" --joblog "$L" \
-                --resume echo ::: a b </dev/null >/dev/null 2>&1; then
-        points=$(awk -F'(' '/^[a-z0-9_]+\(/ { printf "%s:%d ", $1, ++c[$1] }' "$WORK/trace")
+# each file has every job exactly once, and no job that finished ran again. A point is a call and
+# its number within its thread (the main thread opens, cuts and syncs; the worker writes records):
+# it strikes whichever thread gets there first.
+if command -v strace >/dev/null 2>&1 && command -v taskset >/dev/null 2>&1 && rm -f "$J" "$L" &&
+        "${STRACE[@]}" -o "$WORK/trace" -P "$J" -P "$L" "$RINGFENCE" batch -j1 --json "$J" \
+                --joblog "$L" --resume echo ::: a b </dev/null >/dev/null 2>&1; then
+        points=$(awk '/^[0-9]+ [a-z0-9_]+\(/ { name = substr($2, 1, index($2, "(") - 1)
+                                              p = name ":" ++c[$1, name]
+                                              if (!(p in seen)) { seen[p] = 1; printf "%s ", p } }' "$WORK/trace")
         bad= n=0 t0=$(date +%s)
         for p in $points; do
                 rm -f "$J" "$L"
                 for run in 1 2; do
-                        { strace -o /dev/null -P "$J" -P "$L" -e inject="${p%:*}":signal=SIGKILL:when="${p#*:}" \
+                        { "${STRACE[@]}" -o /dev/null -P "$J" -P "$L" -e inject="${p%:*}":signal=SIGKILL:when="${p#*:}" \
                                 "$RINGFENCE" batch -j1 --json "$J" --joblog "$L" --resume echo ::: a b \
                                 </dev/null >/dev/null 2>&1; } 2>/dev/null
                 done
