@@ -120,7 +120,9 @@ static void lane_done(void *arg, int result)
         struct batch *b = arg;
         struct lane_op *op = b->lane_busy;
 
-        (void)result;
+        /* The pool stopped before a worker took it (the engine is being freed): write here. */
+        if (result == -ECANCELED)
+                (void)lane_work(b);
         b->lane_busy = NULL;
         while (op) {
                 struct lane_op *next = op->next;
