@@ -48,7 +48,9 @@ static void op_failed(struct lane_op *op, int code, const char *name)
                      (unsigned long long)op->bj->in.seq, name, rf_strerror(code));
 }
 
-/* Worker: the job's record to the writers and, with --results, its record.json. */
+/* Worker: the job's --results files (stdout, stderr, record.json), then its record to --json and
+ * --joblog. The record there is what --resume trusts, so it comes last: a host killed before it
+ * runs the job again, which rewrites the files; never a recorded job with files missing. */
 static void write_record(struct batch *b, struct lane_op *op)
 {
         struct bjob *bj = op->bj;
@@ -58,14 +60,14 @@ static void write_record(struct batch *b, struct lane_op *op)
                                     .send_bytes = bj->in.stdin_len,
                                     .key = bj->key[0] ? bj->key : NULL,
                                     .shard = b->shard_name[0] ? b->shard_name : NULL };
+        int r;
 
-        /* After one record could not be written, no later one is (the batch stops). */
-        if (b->w && !b->lane_records_failed &&
-            (op->code = batch_writers_put(b->w, &rec, &op->err)) < 0)
-                b->lane_records_failed = true;
+        for (int i = 0; i < 2; i++)
+                if (bj->files[i] >= 0 && (r = outbuf_flush(&bj->out[i], bj->files[i])) < 0)
+                        op_failed(op, r, i ? "stderr" : "stdout");
         if (bj->files[2] >= 0) {
                 char *line = NULL;
-                int r = rf_result_to_json(&op->res, bj->in.seq, bj->attempt, bj->in.argv.v, &line);
+                r = rf_result_to_json(&op->res, bj->in.seq, bj->attempt, bj->in.argv.v, &line);
                 if (r == 0 && ((r = output_write_all(bj->files[2], line, strlen(line))) < 0 ||
                                (r = output_write_all(bj->files[2], "\n", 1)) < 0))
                         (void)ftruncate(bj->files[2], 0); /* no torn record.json */
@@ -73,27 +75,36 @@ static void write_record(struct batch *b, struct lane_op *op)
                         op_failed(op, r, "record.json");
                 free(line);
         }
+        /* After one record could not be written, no later one is (the batch stops). */
+        if (b->w && !b->lane_records_failed) {
+                rf_error e = { 0 };
+                if ((r = batch_writers_put(b->w, &rec, &e)) < 0) {
+                        b->lane_records_failed = true;
+                        if (!op->code) {
+                                op->code = r;
+                                op->err = e;
+                        }
+                }
+        }
 }
 
-/* Worker: what the job wrote, all at once (grouped), to our stdout and stderr or to its
- * --results files; with --line-buffer only its last unfinished lines are left. */
+/* Worker: what the job wrote, all at once (grouped), to our stdout and stderr (a job with
+ * --results files has written its output there, with its record); with --line-buffer only its
+ * last unfinished lines are left. */
 static void write_output(struct batch *b, struct lane_op *op)
 {
         struct bjob *bj = op->bj;
 
         for (int i = 0; i < 2; i++) {
-                int r = 0;
                 if (bj->files[i] >= 0)
-                        r = outbuf_flush(&bj->out[i], bj->files[i]);
-                else if (b->o->line_buffer)
+                        continue;
+                if (b->o->line_buffer)
                         (void)output_lines(&bj->out[i], b->o->tag ? bj->tag : NULL, "", 0, true,
                                            b->fds[i]);
                 else if (b->o->tag)
                         (void)outbuf_flush_lines(&bj->out[i], bj->tag, b->fds[i]);
                 else
                         (void)outbuf_flush(&bj->out[i], b->fds[i]);
-                if (r < 0)
-                        op_failed(op, r, i ? "stderr" : "stdout");
         }
 }
 
@@ -102,11 +113,13 @@ static int lane_work(void *arg)
 {
         struct batch *b = arg;
 
+        /* A job's output before its record: a host killed between the two prints it again
+         * when --resume runs it again, rather than never (--keep-order prints later, in order). */
         for (struct lane_op *op = b->lane_busy; op; op = op->next) {
-                if (op->record)
-                        write_record(b, op);
                 if (op->emit)
                         write_output(b, op);
+                if (op->record)
+                        write_record(b, op);
         }
         return 0;
 }
