@@ -166,8 +166,8 @@ static void lane_kick(struct batch *b)
                 lane_done(b, lane_work(b));
 }
 
-static void lane_put(struct batch *b, struct bjob *bj, const rf_result *res, bool emit,
-                     bool free_job)
+void batch_lane_record(struct batch *b, struct bjob *bj, const rf_result *res, bool emit,
+                       bool free_job)
 {
         struct lane_op *op = xcalloc(1, sizeof(*op));
 
@@ -186,15 +186,9 @@ static void lane_put(struct batch *b, struct bjob *bj, const rf_result *res, boo
         lane_kick(b);
 }
 
-void batch_lane_record(struct batch *b, struct bjob *bj, const rf_result *res, bool emit,
-                       bool free_job)
-{
-        lane_put(b, bj, res, emit, free_job);
-}
-
 void batch_lane_emit(struct batch *b, struct bjob *bj)
 {
-        lane_put(b, bj, NULL, true, true);
+        batch_lane_record(b, bj, NULL, true, true);
 }
 
 bool batch_lane_full(const struct batch *b)
