@@ -63,9 +63,8 @@ for t in $targets; do
         art=$build/tests/fuzz/artifacts/$t
         mkdir -p "$scratch/$t" "$art"
         log=$scratch/$t.log
-        # libFuzzer stops itself after SECONDS; the outer limit catches a hang it cannot. One
-        # input may take a few hundred ms (include default, then a compile, under ASan), seconds
-        # on a loaded machine: 30 s for one input is a hang.
+        # One input may take a few hundred ms (include default, then a compile, under ASan),
+        # seconds on a loaded machine: 30 s for one input is a hang.
         t0=$(date +%s)
         timeout -k 10 $outer "$build/tests/fuzz/fuzz_$t" ${dict:+"-dict=$dict"} \
                 "${limit[@]}" -timeout=30 -rss_limit_mb=2048 -max_len=$max_len \
