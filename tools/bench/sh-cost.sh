@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# What ringfence-sh costs: (1) start-up, `ringfence-sh -c true` against `/bin/sh -c true` and
-# `ringfence run -p build -- /bin/sh -c true` (perf stat -r N: task-clock and wall); (2) a build
+# What ringfence-sh costs: (1) start-up, `ringfence-sh -c true` against `/bin/sh -c true`,
+# `ringfence run -p build -- /bin/sh -c true` and, where bwrap is installed, the same shell in
+# bubblewrap with every namespace new (perf stat -r N: task-clock and wall); (2) a build
 # of this tree, `make -jJ TARGET` plainly and with SHELL=ringfence-sh, interleaved, ROUNDS each,
 # medians and their ratio. The load average is printed before and after: on a shared machine
 # give the ratio, not the seconds.
@@ -49,6 +50,11 @@ echo "| --- | --- | --- |"
 startup /bin/sh -c true
 startup "$W/tool/ringfence-sh" -c true
 startup "$BD/ringfence" run -p "$RINGFENCE_POLICY" -- /bin/sh -c true
+if command -v bwrap >/dev/null; then
+        startup bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev /bin/sh -c true
+else
+        echo "(bwrap: not installed, Debian package bubblewrap)"
+fi
 
 # --- a build of this tree ----------------------------------------------------------------------
 B=$W/b
