@@ -7,10 +7,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -176,9 +178,10 @@ static int set_word(rf_policy *p, const char *w, rf_error *err)
         return rf_policy_set(p, key, eq + 1, "RINGFENCE_SET", err);
 }
 
-/* Pass make's jobserver pipe (MAKEFLAGS --jobserver-auth=R,W, the last one counts) into the
- * sandbox when both fds are open here, so that a sub-make inside keeps its -j. ringfence-sh
- * itself takes no token: make took one for this recipe. */
+/* Pass make's jobserver into the sandbox, so that a sub-make run by a recursive recipe keeps its
+ * -j. The last --jobserver-auth= of MAKEFLAGS counts: R,W (make before 4.4) passes both fds when
+ * they are open here; fifo:PATH (make 4.4 and later) binds that fifo in, read-write at the same
+ * path, when it is one. ringfence-sh itself takes no token: make took one for this recipe. */
 static int pass_jobserver(rf_policy *p, rf_error *err)
 {
         const char *mf = getenv("MAKEFLAGS"), *s, *last = NULL;
@@ -187,6 +190,19 @@ static int pass_jobserver(rf_policy *p, rf_error *err)
 
         for (s = mf; s && (s = strstr(s, "--jobserver-auth=")); s++)
                 last = s + strlen("--jobserver-auth=");
+        if (last && !strncmp(last, "fifo:/", 6)) {
+                char path[PATH_MAX];
+                size_t n = strcspn(last + 5, " \t\\");
+                struct stat st;
+
+                if (n >= sizeof(path))
+                        return 0;
+                memcpy(path, last + 5, n);
+                path[n] = '\0';
+                if (stat(path, &st) < 0 || !S_ISFIFO(st.st_mode))
+                        return 0;
+                return rf_policy_set(p, "fs.rw", path, "MAKEFLAGS", err);
+        }
         if (!last || sscanf(last, "%d,%d", &rfd, &wfd) != 2 || rfd < 3 || wfd < 3)
                 return 0;
         if (fcntl(rfd, F_GETFD) < 0 || fcntl(wfd, F_GETFD) < 0)

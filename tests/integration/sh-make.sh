@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # A small Makefile built with `make -j2 SHELL=ringfence-sh`: the result of a parallel build, a
 # policy per target, .SHELLFLAGS = -ec, a failing recipe's status in make's message, and a
-# recursive make that keeps the jobserver. Each make runs inside the outer net.
+# recursive make that keeps the jobserver (make 4.3's pipe; make 4.4's fifo). Each make runs inside the outer net.
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
@@ -12,7 +12,7 @@ command -v make >/dev/null || { echo "1..0 # SKIP make is not installed"; exit 0
 export RINGFENCE_POLICY=$TOP_SRCDIR/policies/build.policy
 unset RINGFENCE_SET RINGFENCE_SH_INSIDE MAKEFLAGS MFLAGS MAKELEVEL
 
-plan 9
+plan 10
 
 P=$WORK/proj
 mkdir -p "$P/sub" && chmod 755 "$WORK" "$P" && cd "$P" || bail "cannot make $P"
@@ -86,6 +86,22 @@ check "a recursive make inside a recipe builds (its recipes run in the outer san
         eval '[ "$RC" = 0 ] && [ "$(cat sub/s1 sub/s2 | tr -d "\n")" = s1s2 ]'
 check "... and keeps make's jobserver (no 'jobserver unavailable' warning)" \
         eval '! has_line "$ERR" "jobserver unavailable"'
+
+# make 4.4 and later (and ninja 1.13) name a fifo instead of passing two fds:
+# MAKEFLAGS=... --jobserver-auth=fifo:PATH. Debian 12's make 4.3 cannot, so the test makes the
+# fifo (outside the project: the sandbox shows it only when ringfence-sh binds it in) and the
+# variable, and the recipe does what a sub-make does: it takes a token and gives one back.
+mkfifo -m 600 "$WORK/GMfifo-test" && exec 7<>"$WORK/GMfifo-test" && printf + >&7 ||
+        bail "cannot make the fifo $WORK/GMfifo-test"
+LAST="MAKEFLAGS=' -j2 --jobserver-auth=fifo:$WORK/GMfifo-test' ringfence-sh -c 'take a token, give one back'"
+MAKEFLAGS=" -j2 --jobserver-auth=fifo:$WORK/GMfifo-test" outer_net_for 30 "$SH_TOOL" -c \
+        'f=${MAKEFLAGS##*fifo:}; dd if="$f" bs=1 count=1 2>/dev/null && printf x >"$f"' \
+        </dev/null >"$OUT" 2>"$ERR"
+RC=$?
+back=$(timeout 5 dd bs=1 count=1 <&7 2>/dev/null)
+exec 7>&-
+expect_eq "make 4.4's fifo jobserver is bound into the sandbox: the recipe took the token, gave one back" \
+        "$RC $(cat "$OUT") $back" "0 + x"
 
 rm -f p*.txt sum.txt
 make_run -j2 sum.txt SHELL="$SH_TOOL --set limit.memory=bogus"
