@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* `ringfence-sh`: a make SHELL. `ringfence-sh [--OPTION...] [-e...] -c 'RECIPE' [NAME ARGS...]`
- * (or SCRIPT [ARGS...]) runs `/bin/sh [-e...] -c 'RECIPE'` in a sandbox (the build policy unless told otherwise) and
- * exits as the recipe did, 128+N for signal N, 125 when ringfence itself fails. See
- * ringfence-sh(1). */
+ * (or SCRIPT [ARGS...]) runs `/bin/sh [-e...] -c 'RECIPE'` in a sandbox (the build policy
+ * unless told otherwise) and exits as the recipe did, 128+N for signal N, 125 when ringfence
+ * itself fails. See ringfence-sh(1). */
 #include "config.h"
 
 #include <errno.h>
