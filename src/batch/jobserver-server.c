@@ -85,18 +85,23 @@ static unsigned in_fifo(const struct js_job *j)
         return ioctl(j->fd, FIONREAD, &n) == 0 && n > 0 ? (unsigned)n : 0;
 }
 
-/* Take up to n unread tokens out of j's fifo back into the pool. */
+/* Take up to n unread bytes out of j's fifo; each of the tokens given to j among them goes back
+ * into the pool. Bytes beyond what j was given are its own forgeries: read and dropped, so a
+ * job that writes more than it holds cannot grow the pool. */
 static void take_back(struct js_server *s, struct js_job *j, unsigned n)
 {
         char buf[64];
 
-        while (n > 0 && j->given > 0) {
+        while (n > 0) {
                 ssize_t r = read(j->fd, buf, n < sizeof(buf) ? n : sizeof(buf));
+                unsigned back;
+
                 if (r <= 0)
                         break;
                 n -= (unsigned)r;
-                j->given -= (unsigned)r > j->given ? j->given : (unsigned)r;
-                s->free_ += (int)r;
+                back = (unsigned)r > j->given ? j->given : (unsigned)r;
+                j->given -= back;
+                s->free_ += (int)back;
         }
 }
 

@@ -4,8 +4,8 @@
 # 4.3's R,W pipe form) and under a fifo the test makes (the fifo:PATH form of make 4.4 and ninja
 # 1.13): it never runs more than make allows, gives back the very bytes it read, also on SIGTERM,
 # and warns when make did not pass its jobserver on. Server: `ringfence batch -j N --jobserver`
-# shares N slots with make -j inside its sandboxed jobs, and puts back the tokens of a job that
-# was killed holding them.
+# shares N slots with make -j inside its sandboxed jobs, does not grow the pool by tokens a job
+# forges, and puts back the tokens of a job that was killed holding them.
 #
 # Rendezvous jobs prove concurrency without timing: each of K jobs (or recipes) marks itself in
 # a folder and waits until all K marks are there, so they succeed only if all K ran at once; the
@@ -14,7 +14,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 22
+plan 24
 
 command -v make >/dev/null || bail "GNU make is needed for the jobserver tests"
 
@@ -168,6 +168,20 @@ expect_eq "--jobserver-fifo -j3: a client in the job reads 2 tokens from the fif
 fifo_dir=$(sed -n 's,/job-1\.[^/]*/fifo$,,p' "$OUT")
 check "... the fifo is in a folder of its own under TMPDIR, removed afterwards" \
         eval '[ "${fifo_dir#$WORK/tmp/ringfence-js.}" != "$fifo_dir" ] && [ ! -e "$fifo_dir" ]'
+
+# Forged tokens: a hostile job reads the token on offer in its jobserver, writes back 41 bytes
+# and stays on its slot. The pool must not grow by the 40 it never held: the other job, a make
+# of 4 recipes started once the forgery is in, still runs at most 2 at once (its own slot and
+# the one token there is; the forger holds the third of the 3 slots). The spare token is on
+# offer to the newest job, so the forger is the second.
+fresh c
+forge='a=${MAKEFLAGS##*--jobserver-auth=}; exec bash -c "dd bs=1 count=1 status=none <&${a%,*} >/dev/null; printf %041d 0 >&${a#*,}; : >'"$WORK"'/c/forged; i=0; while [ ! -e '"$WORK"'/c/done ]; do i=\$((i+1)); [ \$i -gt 400 ] && exit 4; sleep 0.05; done"'
+work='i=0; while [ ! -e '"$WORK"'/c/forged ]; do i=$((i+1)); [ $i -gt 400 ] && exit 5; sleep 0.05; done; make -s -f '"$S"'/Makefile.count D='"$WORK"'/c J=m; r=$?; : >'"$WORK"'/c/done; exit $r'
+rfb_net -j3 --jobserver --rw "$WORK/c" -- sh -c 'if [ $1 = forger ]; then eval "$2"; else eval "$3"; fi' sh {} "$forge" "$work" ::: make forger
+peak_all=$(peak c)
+expect_eq "--jobserver -j3: a job that forges 40 tokens beside a make of 4 recipes: both succeed" "$RC" 0
+check "... the forged tokens add no slot: at most 2 recipes at once (saw $peak_all; 4 if they did)" \
+        eval '[ -n "$peak_all" ] && [ "$peak_all" -le 2 ]'
 
 # Token reclaim: job 1 takes two tokens and is killed holding them; job 2 then needs two.
 fresh c
