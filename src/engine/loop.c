@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -317,10 +318,17 @@ int engine_run_job(const struct engine_job *job, int signal_fd, rf_result *ret, 
         struct one_job o = { .ret = ret };
         int r;
 
+        /* Until the job's own result arrives, it is one that did not start: a failure of the
+         * engine itself (io_uring refused, say) must not read as an exit status of 0. */
         memset(ret, 0, sizeof(*ret));
+        ret->status = RF_STATUS_SPAWN_ERROR;
+        ret->exit_status = RF_EXIT_INTERNAL;
+        ret->exit_code = -1;
         r = engine_new(one_done, one_signal, signal_fd, &o, &o.e, err);
-        if (r < 0)
+        if (r < 0) {
+                snprintf(ret->error, sizeof(ret->error), "%s", err ? err->msg : strerror(-r));
                 return r;
+        }
         r = engine_start(o.e, job, err);
         /* A job that could not start has its result already: wait for nothing (engine_wait
          * would sit on the signal fd for ever). */

@@ -12,7 +12,7 @@ SH_TOOL=${RINGFENCE_SH:-$TOP_BUILDDIR/ringfence-sh}
 export RINGFENCE_POLICY=$TOP_SRCDIR/policies/build.policy
 unset RINGFENCE_SET RINGFENCE_SH_INSIDE
 
-plan 28
+plan 30
 
 # A tree owned by the caller (root when the suite runs as root), not writable by others.
 TREE=$WORK/tree
@@ -119,6 +119,18 @@ check "ringfence-sh inside its own sandbox runs the recipe in that sandbox" \
 RINGFENCE_SH_INSIDE=1 sh_run -c "echo x > '$WORK/outside/marker'"
 check "the marker variable alone, outside a sandbox, does not turn the sandbox off" \
         eval '[ ! -e "$WORK/outside/marker" ]'
+
+# Inside a sandbox of ringfence run (no marker), no new sandbox can be made: ringfence-sh must
+# fail (125, one line) and not run the recipe, never report a recipe it did not run as a success.
+cp "$RINGFENCE_POLICY" "$TREE/build.policy"
+LAST="ringfence run -- ./rfsh --policy=./build.policy -c 'echo ran'"
+outer_net_for 30 "$RINGFENCE" run -- ./rfsh --policy=./build.policy -c 'echo ran; exit 0' \
+        </dev/null >"$OUT" 2>"$ERR"
+RC=$?
+expect_eq "inside ringfence run, where no sandbox can be made: 125, the recipe not run" \
+        "$RC $(lines "$OUT")" "125 0"
+check "... with one line saying why" \
+        eval '[ "$(lines "$ERR")" = 1 ] && has_line "$ERR" "^ringfence-sh: io_uring_setup: "'
 
 # --- an ordinary user ---------------------------------------------------------------------------
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
