@@ -30,6 +30,7 @@ struct js_job {
         unsigned given;          /* tokens put into its fifo and not taken back */
         unsigned held_seen;      /* tokens its make held when we last looked */
         bool active;             /* an attempt runs */
+        bool cut;                /* it wrote back more than it was given: offered nothing more */
         struct js_job *next;
 };
 
@@ -58,9 +59,11 @@ int js_server_new(int slots, const char *form, struct js_server **ret, rf_error 
         s = xcalloc(1, sizeof(*s));
         s->slots = s->free_ = slots;
         s->fifo_form = !strcmp(form, "fifo");
-        /* The folder must be reachable inside the sandbox at the same path: an absolute one. */
+        /* The folder must be reachable inside the sandbox at the same path: an absolute one,
+         * with no blank (make splits MAKEFLAGS at blanks, and so would a fifo:PATH in it). */
         snprintf(s->dir, sizeof(s->dir), "%s/ringfence-js.XXXXXX",
-                 tmp && tmp[0] == '/' && strlen(tmp) < 160 ? tmp : "/tmp");
+                 tmp && tmp[0] == '/' && strlen(tmp) < 160 && !strpbrk(tmp, " \t\n\\") ? tmp
+                                                                                       : "/tmp");
         if (!mkdtemp(s->dir) || chmod(s->dir, 0711) < 0) {
                 int e = rf_error_set(err, -errno, "--jobserver: cannot make a folder for the "
                                                   "fifos (%s): %s", s->dir, strerror(errno));
@@ -90,7 +93,7 @@ static unsigned in_fifo(const struct js_job *j)
  * job that writes more than it holds cannot grow the pool. */
 static void take_back(struct js_server *s, struct js_job *j, unsigned n)
 {
-        char buf[64];
+        char buf[4096];
 
         while (n > 0) {
                 ssize_t r = read(j->fd, buf, n < sizeof(buf) ? n : sizeof(buf));
@@ -105,11 +108,41 @@ static void take_back(struct js_server *s, struct js_job *j, unsigned n)
         }
 }
 
+/* Read and drop what j's fifo holds now, and no more (a writer that goes on cannot keep us). */
+static void drain(struct js_job *j)
+{
+        char buf[4096];
+
+        for (unsigned n = in_fifo(j); n > 0;) {
+                ssize_t r = read(j->fd, buf, n < sizeof(buf) ? n : sizeof(buf));
+                if (r <= 0)
+                        break;
+                n -= (unsigned)r;
+        }
+}
+
+/* Whether j is cut off: a make writes back only what it read, so more bytes in its fifo than
+ * it was given are forged. Such a job is offered nothing more and no longer watched (its
+ * writes cost us nothing); its fifo is emptied, and the pool keeps counting every token it was
+ * given as its own until it ends (we cannot tell which of its bytes were real): the pool can
+ * neither grow by the forgery nor lose what the job held. */
+static bool cut_off(struct js_server *s, struct js_job *j)
+{
+        if (!j->cut && in_fifo(j) > j->given) {
+                j->cut = true;
+                if (j->wd >= 0)
+                        (void)inotify_rm_watch(s->inotify, j->wd);
+                j->wd = -1;
+                drain(j);
+        }
+        return j->cut;
+}
+
 /* A token on offer in another job's fifo that nobody read, taken back for job j. */
 static void steal_offer(struct js_server *s, struct js_job *j)
 {
         for (struct js_job *o = s->jobs; o && s->free_ < 1; o = o->next)
-                if (o != j && o->active && in_fifo(o) > 0)
+                if (o != j && o->active && !cut_off(s, o) && in_fifo(o) > 0)
                         take_back(s, o, 1);
 }
 
@@ -117,8 +150,12 @@ static void steal_offer(struct js_server *s, struct js_job *j)
  * just took a token gets one that waits unread in another job's fifo when the pool is empty. */
 static void balance(struct js_server *s, struct js_job *j)
 {
-        unsigned n = in_fifo(j), held = j->given > n ? j->given - n : 0;
+        unsigned n, held;
 
+        if (cut_off(s, j))
+                return;
+        n = in_fifo(j);
+        held = j->given > n ? j->given - n : 0;
         if (n > 1) {
                 take_back(s, j, n - 1);
         } else if (n == 0 && !s->hungry) {
@@ -173,7 +210,7 @@ bool js_server_ready(struct js_server *s)
 {
         /* A new job comes first: take back tokens on offer that nobody read yet. */
         for (struct js_job *j = s->jobs; j && s->free_ < 1; j = j->next)
-                if (j->active)
+                if (j->active && !cut_off(s, j))
                         take_back(s, j, in_fifo(j));
         s->hungry = s->free_ < 1;
         return !s->hungry;
@@ -219,8 +256,15 @@ static int job_policy(struct js_server *s, struct js_job *j, struct rf_policy *p
                 snprintf(v, sizeof(v), "MAKEFLAGS= -j%d --jobserver-auth=%d,%d", s->slots,
                          j->job_fds[0], j->job_fds[1]);
         r = policy_set(p, "env.set", v, "--jobserver", err);
+        /* Other jobs' fifos stay out of sight: an empty tmpfs over the batch's folder, which
+         * the working directory or a --rw may show (a job of an ordinary user has the uid that
+         * owns it: the folder's mode would not stop it); then, for the fifo form, the job's
+         * own folder on it, read-only (a fifo still opens for writing there, and nothing else
+         * can be made). The pipe form needs no path: its two fds are passed in. */
         if (r == 0)
-                r = policy_set(p, "fs.rw", j->dir, "--jobserver", err);
+                r = policy_set(p, "fs.tmpfs", s->dir, "--jobserver", err);
+        if (r == 0 && s->fifo_form)
+                r = policy_set(p, "fs.ro", j->dir, "--jobserver", err);
         for (int i = 0; i < 2 && r == 0 && !s->fifo_form; i++) {
                 snprintf(v, sizeof(v), "%d", j->job_fds[i]);
                 r = policy_set(p, "fd", v, "--jobserver", err);
@@ -269,15 +313,13 @@ int js_server_job_new(struct js_server *s, uint64_t seq, struct rf_policy *p,
 unsigned js_server_job_end(struct js_server *s, struct js_job *j)
 {
         unsigned unread, held;
-        char buf[64];
 
         if (!j || !j->active)
                 return 0;
         unread = in_fifo(j);
         held = j->given > unread ? j->given - unread : 0;
         /* Empty the fifo (a retry starts clean) and put everything back. */
-        while (read(j->fd, buf, sizeof(buf)) > 0)
-                ;
+        drain(j);
         s->free_ += 1 + (int)j->given;
         j->given = j->held_seen = 0;
         j->active = false;

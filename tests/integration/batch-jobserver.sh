@@ -14,7 +14,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 24
+plan 26
 
 command -v make >/dev/null || bail "GNU make is needed for the jobserver tests"
 
@@ -171,9 +171,9 @@ check "... the fifo is in a folder of its own under TMPDIR, removed afterwards" 
 
 # Forged tokens: a hostile job reads the token on offer in its jobserver, writes back 41 bytes
 # and stays on its slot. The pool must not grow by the 40 it never held: the other job, a make
-# of 4 recipes started once the forgery is in, still runs at most 2 at once (its own slot and
-# the one token there is; the forger holds the third of the 3 slots). The spare token is on
-# offer to the newest job, so the forger is the second.
+# of 4 recipes started once the forgery is in, still runs at most 2 at once (the forger holds
+# one of the 3 slots; ringfence cuts it off and counts the token it was given as its own until
+# it ends). The spare token is on offer to the newest job, so the forger is the second.
 fresh c
 forge='a=${MAKEFLAGS##*--jobserver-auth=}; exec bash -c "dd bs=1 count=1 status=none <&${a%,*} >/dev/null; printf %041d 0 >&${a#*,}; : >'"$WORK"'/c/forged; i=0; while [ ! -e '"$WORK"'/c/done ]; do i=\$((i+1)); [ \$i -gt 400 ] && exit 4; sleep 0.05; done"'
 work='i=0; while [ ! -e '"$WORK"'/c/forged ]; do i=$((i+1)); [ $i -gt 400 ] && exit 5; sleep 0.05; done; make -s -f '"$S"'/Makefile.count D='"$WORK"'/c J=m; r=$?; : >'"$WORK"'/c/done; exit $r'
@@ -182,6 +182,30 @@ peak_all=$(peak c)
 expect_eq "--jobserver -j3: a job that forges 40 tokens beside a make of 4 recipes: both succeed" "$RC" 0
 check "... the forged tokens add no slot: at most 2 recipes at once (saw $peak_all; 4 if they did)" \
         eval '[ -n "$peak_all" ] && [ "$peak_all" -le 2 ]'
+
+# Other jobs' fifos are out of sight, also for an ordinary user, whose jobs have the uid that
+# owns the fifos' folder (its mode does not stop them), and with that folder under the working
+# directory, which every job sees. Job "spy" waits until job "other" runs, counts what the
+# batch's folder holds, and tries to make a file beside its own fifo.
+U=$WORK/u
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
+        setpriv --reuid=65534 --regid=65534 --clear-groups unshare --user true 2>/dev/null; then
+        mkdir -p "$U/c" "$U/tmp" && chown -R 65534:65534 "$U" && chmod 755 "$U" || bail "cannot make $U"
+        other=': >c/other; i=0; while [ ! -e c/spied ]; do i=$((i+1)); [ $i -gt 400 ] && exit 3; sleep 0.05; done'
+        spy='i=0; while [ ! -e c/other ]; do i=$((i+1)); [ $i -gt 400 ] && exit 3; sleep 0.05; done
+f=${MAKEFLAGS##*fifo:}; ls -A "${f%/*/fifo}" >c/seen; (: >"${f%/fifo}/made") 2>/dev/null && echo made >c/made; : >c/spied'
+        ( cd "$U" && TMPDIR=$U/tmp RF_PREFIX=(setpriv --reuid=65534 --regid=65534 --clear-groups) &&
+                rfb_net -j2 --jobserver-fifo --rw "$U/c" -- sh -c 'eval "$1"' sh {} ::: "$other" "$spy"
+                echo "$RC" >"$WORK/spy.rc" )
+        expect_eq "as uid 65534, fifos under the working directory: the spy sees only its own job's folder" \
+                "$(cat "$WORK/spy.rc") $(wc -l <"$U/c/seen")" "0 1"
+        check "... and cannot make a file beside its fifo (its folder is read-only)" \
+                eval '[ -e "$U/c/spied" ] && [ ! -e "$U/c/made" ] && [ -z "$(ls "$U/tmp")" ]'
+else
+        skip_test "as uid 65534, fifos under the working directory: the spy sees only its own job's folder" \
+                "not root, no setpriv, or no unprivileged user namespaces"
+        skip_test "... and cannot make a file beside its fifo (its folder is read-only)" "as above"
+fi
 
 # Token reclaim: job 1 takes two tokens and is killed holding them; job 2 then needs two.
 fresh c
