@@ -184,12 +184,18 @@ static int set_word(rf_policy *p, const char *w, rf_error *err)
  * path, when it is one. ringfence-sh itself takes no token: make took one for this recipe. */
 static int pass_jobserver(rf_policy *p, rf_error *err)
 {
-        const char *mf = getenv("MAKEFLAGS"), *s, *last = NULL;
+        const char *mf = getenv("MAKEFLAGS"), *s, *last = NULL, *end;
         int rfd, wfd, r;
         char buf[16];
 
-        for (s = mf; s && (s = strstr(s, "--jobserver-auth=")); s++)
-                last = s + strlen("--jobserver-auth=");
+        /* make's flags end at the word "--"; the command line's variables follow, whose values
+         * are not make's jobserver. */
+        end = mf ? strstr(mf, " -- ") : NULL;
+        if (mf && !end)
+                end = mf + strlen(mf);
+        for (s = mf; s && (s = strstr(s, "--jobserver-auth=")) && s < end; s++)
+                if (s == mf || s[-1] == ' ')
+                        last = s + strlen("--jobserver-auth=");
         if (last && !strncmp(last, "fifo:/", 6)) {
                 char path[PATH_MAX];
                 size_t n = strcspn(last + 5, " \t\\");

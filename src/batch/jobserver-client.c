@@ -30,7 +30,10 @@ struct js_client {
         bool broken;           /* a read or write failed: no more tokens */
 };
 
-/* The value of the last --jobserver-auth= (or make 4.1's --jobserver-fds=) word, or NULL. */
+/* The value of the last --jobserver-auth= (or make 4.1's --jobserver-fds=) word among make's
+ * flags, or NULL. A word starts after a blank that no backslash escapes; the flags end at the
+ * word "--", after which make puts the command line's variables (X='a --jobserver-auth=...'
+ * is a variable's value, not make's jobserver). */
 static char *auth_value(const char *makeflags)
 {
         static const char *const names[] = { "--jobserver-auth=", "--jobserver-fds=" };
@@ -38,8 +41,10 @@ static char *auth_value(const char *makeflags)
         size_t best_len = 0;
 
         for (const char *p = makeflags; p && *p; p++) {
-                if (p != makeflags && p[-1] != ' ')
+                if (p != makeflags && (p[-1] != ' ' || (p - 1 != makeflags && p[-2] == '\\')))
                         continue;
+                if (p[0] == '-' && p[1] == '-' && (p[2] == ' ' || p[2] == '\0'))
+                        break;
                 for (size_t i = 0; i < 2; i++)
                         if (!strncmp(p, names[i], strlen(names[i]))) {
                                 best = p + strlen(names[i]);

@@ -230,6 +230,17 @@ START_TEST(makeflags_forms)
         ck_assert_int_eq(js_client_open(flags, &c, warn, sizeof(warn)), 1);
         ck_assert_int_eq(fcntl(p[0], F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
         js_client_free(c);
+        /* After "--" come the command line's variables: a value that looks like the flag is
+         * not make's jobserver, nor is a word after an escaped blank. */
+        snprintf(flags, sizeof(flags),
+                 " -j4 --jobserver-auth=%d,%d -- X=a\\ --jobserver-auth=fifo:/etc/passwd", p[0],
+                 p[1]);
+        ck_assert_int_eq(js_client_open(flags, &c, warn, sizeof(warn)), 1);
+        ck_assert_str_eq(warn, "");
+        js_client_free(c);
+        snprintf(flags, sizeof(flags), " -j4 -- X=--jobserver-auth=fifo:/etc/passwd");
+        ck_assert_int_eq(js_client_open(flags, &c, warn, sizeof(warn)), 0);
+        ck_assert_str_eq(warn, "");
         /* make 4.1's name for it. */
         snprintf(flags, sizeof(flags), "-j --jobserver-fds=%d,%d", p[0], p[1]);
         ck_assert_int_eq(js_client_open(flags, &c, warn, sizeof(warn)), 1);
