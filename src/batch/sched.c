@@ -158,6 +158,9 @@ static void on_done(void *ctx, const struct engine_job *job, const rf_result *re
                 b->retry_head = bj;
                 return;
         }
+        /* No attempt follows: its jobserver fifo and fds go now, not when its record is out
+         * (--keep-order may hold many finished jobs behind a slow one). */
+        batch_slot_forget(b, bj);
         count(b, res);
         check_halt(b);
         batch_progress(b, false);

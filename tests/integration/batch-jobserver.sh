@@ -14,7 +14,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 26
+plan 27
 
 command -v make >/dev/null || bail "GNU make is needed for the jobserver tests"
 
@@ -206,6 +206,13 @@ else
                 "not root, no setpriv, or no unprivileged user namespaces"
         skip_test "... and cannot make a file beside its fifo (its folder is read-only)" "as above"
 fi
+
+# --keep-order holds finished jobs behind a slow first one: their jobserver fifos and fds must
+# go when they end, not when their records are out. 40 jobs under a limit of 64 open files.
+( ulimit -n 64 && rfb_net -j2 --keep-order --jobserver -- sh -c '[ "$1" != 1 ] || sleep 2' sh {} ::: $(seq 40)
+  echo "$RC" >"$WORK/ko.rc" )
+expect_eq "--jobserver --keep-order, 40 jobs behind a slow first one, 64 open files at most: all run" \
+        "$(cat "$WORK/ko.rc")" 0
 
 # Token reclaim: job 1 takes two tokens and is killed holding them; job 2 then needs two.
 fresh c
