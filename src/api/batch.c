@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -36,8 +37,10 @@ static int jobs_for(const rf_batch_options *o)
         return n > 0 ? n : 1;
 }
 
-static int setup(struct batch *b, const rf_batch_options *o, rf_error *err)
+static int setup(struct batch *b, const rf_batch_options *o, const rf_batch_share *share,
+                 rf_error *err)
 {
+        char shard[32] = "";
         struct batch_source_opts so = { .kind = (enum batch_input_kind)o->input,
                                         .path = o->input_path, .nul = o->nul,
                                         .template_ = o->command };
@@ -58,8 +61,13 @@ static int setup(struct batch *b, const rf_batch_options *o, rf_error *err)
                         return r;
                 b->n_inputs_known = r > 0;
         }
+        /* A shard continues only its own records. */
+        if (share && share->shard_count > 0)
+                snprintf(shard, sizeof(shard), "%" PRIu32 "/%" PRIu32, share->shard_index,
+                         share->shard_count);
         if ((o->resume || o->resume_failed) &&
-            (r = batch_done_load(o->json_path, o->joblog_path, &b->done, err)) < 0)
+            (r = batch_done_load_shard(o->json_path, o->joblog_path, shard[0] ? shard : NULL,
+                                       &b->done, err)) < 0)
                 return r;
         if ((o->json_path || o->joblog_path) && !o->dry_run &&
             (r = batch_writers_open(o->json_path, o->joblog_path,
@@ -107,7 +115,7 @@ RF_EXPORT int rf_batch_run_shared(const rf_policy *p, const rf_batch_options *o,
         b.fds[1] = 2;
         b.devnull = -1;
         b.jobs = jobs_for(o);
-        r = setup(&b, o, err ? err : &local);
+        r = setup(&b, o, share, err ? err : &local);
         if (r == 0)
                 r = batch_share_open(&b, share, err ? err : &local);
         if (r == 0)

@@ -34,14 +34,37 @@ static int env_number(const char *name, uint64_t *ret, rf_error *err)
         return 0;
 }
 
-/* Slurm job arrays: --array=MIN-MAX[:STEP], the task's id among them. */
-static int from_slurm(uint32_t *ret_index, uint32_t *ret_count, rf_error *err)
+/* The number of shards given (--shards N, else RINGFENCE_SHARDS), or 0. */
+static int given_count(uint32_t count, uint64_t *ret, rf_error *err)
 {
-        uint64_t id, min = 0, max, step = 1, count = 0;
+        *ret = count;
+        if (!count && getenv("RINGFENCE_SHARDS"))
+                return env_number("RINGFENCE_SHARDS", ret, err);
+        return 0;
+}
+
+/* Slurm job arrays. With the number of shards given, the shard is the task's id itself (an
+ * array numbered from 0), so that a task run again alone (sbatch --array=7) is still shard 7;
+ * else the task's place in its array (--array=MIN-MAX[:STEP]) of the array's size. */
+static int from_slurm(uint32_t given, uint32_t *ret_index, uint32_t *ret_count, rf_error *err)
+{
+        uint64_t id, min = 0, max, step = 1, count = 0, n;
         int r;
 
         if ((r = env_number("SLURM_ARRAY_TASK_ID", &id, err)) < 0)
                 return r;
+        if ((r = given_count(given, &n, err)) < 0)
+                return r;
+        if (n) {
+                if (id >= n)
+                        return rf_error_set(err, -EINVAL, "--shard auto: SLURM_ARRAY_TASK_ID %"
+                                            PRIu64 " is not below the %" PRIu64 " shards given; "
+                                            "number the array from 0 (--array=0-%" PRIu64 ")",
+                                            id, n, n - 1);
+                *ret_index = (uint32_t)id;
+                *ret_count = (uint32_t)n;
+                return 0;
+        }
         if (getenv("SLURM_ARRAY_TASK_MIN") && (r = env_number("SLURM_ARRAY_TASK_MIN", &min, err)) < 0)
                 return r;
         if (getenv("SLURM_ARRAY_TASK_STEP") &&
@@ -69,12 +92,12 @@ static int from_slurm(uint32_t *ret_index, uint32_t *ret_count, rf_error *err)
 /* Kubernetes Indexed Jobs: the index in JOB_COMPLETION_INDEX, the count given. */
 static int from_k8s(uint32_t count, uint32_t *ret_index, uint32_t *ret_count, rf_error *err)
 {
-        uint64_t index, n = count;
+        uint64_t index, n;
         int r;
 
         if ((r = env_number("JOB_COMPLETION_INDEX", &index, err)) < 0)
                 return r;
-        if (!n && getenv("RINGFENCE_SHARDS") && (r = env_number("RINGFENCE_SHARDS", &n, err)) < 0)
+        if ((r = given_count(count, &n, err)) < 0)
                 return r;
         if (!n)
                 return rf_error_set(err, -EINVAL, "--shard auto: JOB_COMPLETION_INDEX is set but "
@@ -99,7 +122,7 @@ RF_EXPORT int rf_shard_parse(const char *spec, uint32_t count, uint32_t *ret_ind
                 return rf_error_set(err, -EINVAL, "rf_shard_parse: spec and results are needed");
         if (!strcmp(spec, "auto")) {
                 if (getenv("SLURM_ARRAY_TASK_ID"))
-                        return from_slurm(ret_index, ret_count, err);
+                        return from_slurm(count, ret_index, ret_count, err);
                 if (getenv("JOB_COMPLETION_INDEX"))
                         return from_k8s(count, ret_index, ret_count, err);
                 return rf_error_set(err, -EINVAL, "--shard auto: neither SLURM_ARRAY_TASK_ID "
@@ -111,7 +134,11 @@ RF_EXPORT int rf_shard_parse(const char *spec, uint32_t count, uint32_t *ret_ind
         if (slash && (size_t)(slash - spec) < sizeof(idx)) {
                 snprintf(idx, sizeof(idx), "%.*s", (int)(slash - spec), spec);
                 if (number(idx, UINT32_MAX, &i) == 0 && number(slash + 1, UINT32_MAX, &n) == 0 &&
-                    n > 0 && i < n && (!count || count == n)) {
+                    n > 0 && i < n) {
+                        if (count && count != n)
+                                return rf_error_set(err, -EINVAL, "--shard %s and --shards %"
+                                                    PRIu32 " disagree on the number of shards",
+                                                    spec, count);
                         *ret_index = (uint32_t)i;
                         *ret_count = (uint32_t)n;
                         return 0;

@@ -154,6 +154,10 @@ struct batch_done_set;
  * -errno. A missing file is an empty set. */
 int batch_done_load(const char *json_path, const char *joblog_path, struct batch_done_set **ret,
                     rf_error *err);
+/* batch_done_load for shard I/N (shard "I/N", or NULL for no shard): every --json line must be
+ * that shard's, else -EINVAL naming the line (the file of another shard, or of no shard). */
+int batch_done_load_shard(const char *json_path, const char *joblog_path, const char *shard,
+                          struct batch_done_set **ret, rf_error *err);
 /* Whether job seq is done: with failed_only (--resume-failed), a failed job counts as not done. */
 bool batch_done_has(const struct batch_done_set *d, uint64_t seq, bool failed_only);
 void batch_done_free(struct batch_done_set *d);

@@ -42,6 +42,7 @@ struct batch_done_set {
 /* Reading one file into a set. */
 struct loader {
         const char *flag, *path;
+        const char *shard; /* "I/N": every JSON line must be this shard's; NULL: no check */
         bool joblog;
         struct batch_done_set *set;
         char why[160]; /* what is wrong with the line just parsed */
@@ -99,6 +100,24 @@ static int parse_json_line(struct loader *l, const char *line, size_t len, uint6
 
         if (r < 0)
                 return -EINVAL;
+        if (l->shard) {
+                /* The writer appends "shard":"I/N" to each record and end line; a JSON string
+                 * holds no unescaped quote, so the first match is that field. */
+                static const char field[] = "\"shard\":\"";
+                const char *f = memmem(line, len, field, sizeof(field) - 1);
+                size_t n = strlen(l->shard);
+
+                f = f ? f + sizeof(field) - 1 : NULL;
+                if (!f || (size_t)(line + len - f) <= n || memcmp(f, l->shard, n) || f[n] != '"') {
+                        const char *q = f ? memchr(f, '"', (size_t)(line + len - f)) : NULL;
+                        if (f && q && q - f < 24)
+                                snprintf(l->why, sizeof(l->why), "a record of shard %.*s",
+                                         (int)(q - f), f);
+                        else
+                                snprintf(l->why, sizeof(l->why), "a record of no shard");
+                        return -EXDEV;
+                }
+        }
         if (r == 1)
                 *ret_key = KEY(seq, failed);
         return r;
@@ -162,6 +181,11 @@ static ssize_t load_lines(struct loader *l, char *buf, size_t size, rf_error *er
                         break; /* torn: the write that held its newline never happened */
                 len = (size_t)(nl - (buf + at));
                 r = parse_line(l, buf + at, len, ++lineno, &key);
+                if (r == -EXDEV)
+                        return rf_error_set(err, -EINVAL, "%s %s:%zu: %s, but this batch is "
+                                            "shard %s: --resume continues the shard that wrote "
+                                            "the file; give each shard a file of its own",
+                                            l->flag, l->path, lineno, l->why, l->shard);
                 if (r < 0 && at + len + 1 < size)
                         return line_error(l, lineno, err);
                 if (r < 0)
@@ -215,9 +239,16 @@ static int load_file(struct loader *l, rf_error *err)
 int batch_done_load(const char *json_path, const char *joblog_path, struct batch_done_set **ret,
                     rf_error *err)
 {
+        return batch_done_load_shard(json_path, joblog_path, NULL, ret, err);
+}
+
+int batch_done_load_shard(const char *json_path, const char *joblog_path, const char *shard,
+                          struct batch_done_set **ret, rf_error *err)
+{
         struct batch_done_set *json_set = xcalloc(1, sizeof(*json_set));
         struct batch_done_set *joblog_set = xcalloc(1, sizeof(*joblog_set));
-        struct loader json = { .flag = "--json", .path = json_path, .set = json_set };
+        struct loader json = { .flag = "--json", .path = json_path, .shard = shard,
+                               .set = json_set };
         struct loader joblog = { .flag = "--joblog", .path = joblog_path, .joblog = true,
                                  .set = joblog_set };
         int r = 0;

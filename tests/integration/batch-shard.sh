@@ -7,7 +7,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 22
+plan 24
 
 N=4
 IN=$WORK/input.txt
@@ -58,6 +58,14 @@ rfb_net -j4 --shard 1/$N --resume --json "$WORK/s1again.jsonl" -a "$IN" -- echo 
 expect_eq "a finished shard run again with --resume runs nothing, exit 0" "$RC $(wc -c <"$OUT")" "0 0"
 merge "$WORK/all2.jsonl" "$WORK/s0.jsonl" "$WORK/s1again.jsonl" "$WORK/s2.jsonl" "$WORK/s3.jsonl"
 expect_eq "... and its file still merges to every job once" "$RC $(wc -l <"$WORK/all2.jsonl")" "0 200"
+
+# --resume with the file of another shard (a retried task whose shard changed): refused before
+# anything runs, naming the file's first line, and the file left as it was.
+cp "$WORK/s1.jsonl" "$WORK/s1other.jsonl"
+rfb_net -j4 --shard 2/$N --resume --json "$WORK/s1other.jsonl" -a "$IN" -- echo {}
+expect_eq "--shard 2/$N --resume on shard 1/$N's file: 125, nothing run" "$RC $(wc -c <"$OUT")" "125 0"
+check "... one line naming the file's line and both shards; the file unchanged" \
+        eval '[ "$(wc -l <"$ERR")" = 1 ] && has_line "$ERR" "s1other.jsonl:1: a record of shard 1/$N, but this batch is shard 2/$N" && cmp -s "$WORK/s1.jsonl" "$WORK/s1other.jsonl"'
 
 # --- what merge says when something is missing or repeated -------------------------------------
 merge "$WORK/part.jsonl" "$WORK/s0.jsonl" "$WORK/s1.jsonl" "$WORK/s3.jsonl"

@@ -158,6 +158,9 @@ START_TEST(shard_spec)
         ck_assert_int_eq(rf_shard_parse("1/4x", 0, &i, &n, &e), -EINVAL);
         ck_assert_int_eq(rf_shard_parse("auto", 0, &i, &n, &e), -EINVAL);
         ck_assert_ptr_nonnull(strstr(e.msg, "SLURM_ARRAY_TASK_ID"));
+        /* --shard I/N against --shards M: says that they disagree. */
+        ck_assert_int_eq(rf_shard_parse("1/3", 4, &i, &n, &e), -EINVAL);
+        ck_assert_ptr_nonnull(strstr(e.msg, "--shard 1/3 and --shards 4 disagree"));
 }
 END_TEST
 
@@ -183,6 +186,28 @@ START_TEST(shard_slurm)
         ck_assert_uint_eq(n, 20);
         setenv("SLURM_ARRAY_TASK_ID", "20", 1);
         ck_assert_int_eq(rf_shard_parse("auto", 0, &i, &n, &e), -EINVAL);
+        /* Task 7 run again alone (sbatch --array=7: count 1, min 7): with the number of shards
+         * given it is still shard 7 of 100, by flag or by RINGFENCE_SHARDS; without, 0 of 1. */
+        clear_env();
+        setenv("SLURM_ARRAY_TASK_ID", "7", 1);
+        setenv("SLURM_ARRAY_TASK_MIN", "7", 1);
+        setenv("SLURM_ARRAY_TASK_MAX", "7", 1);
+        setenv("SLURM_ARRAY_TASK_COUNT", "1", 1);
+        ck_assert_int_eq(rf_shard_parse("auto", 100, &i, &n, &e), 0);
+        ck_assert_uint_eq(i, 7);
+        ck_assert_uint_eq(n, 100);
+        setenv("RINGFENCE_SHARDS", "100", 1);
+        i = n = 9;
+        ck_assert_int_eq(rf_shard_parse("auto", 0, &i, &n, &e), 0);
+        ck_assert_uint_eq(i, 7);
+        ck_assert_uint_eq(n, 100);
+        unsetenv("RINGFENCE_SHARDS");
+        ck_assert_int_eq(rf_shard_parse("auto", 0, &i, &n, &e), 0);
+        ck_assert_uint_eq(i, 0);
+        ck_assert_uint_eq(n, 1);
+        /* An id the given number cannot hold: one line that says how to number the array. */
+        ck_assert_int_eq(rf_shard_parse("auto", 5, &i, &n, &e), -EINVAL);
+        ck_assert_ptr_nonnull(strstr(e.msg, "--array=0-4"));
         clear_env();
 }
 END_TEST
