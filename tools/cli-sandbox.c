@@ -48,15 +48,21 @@ const struct cli_option cli_sandbox_options[] = {
         { NULL, 0, NULL, NULL, NULL, NULL },
 };
 
-/* Signals for the jobs are read from a signalfd (and forwarded through their pidfds). */
+/* Signals for the jobs are read from a signalfd (and forwarded through their pidfds). One we
+ * were started with ignored (nohup: HUP; a shell's background job: INT and QUIT) stays
+ * ignored: it is neither read nor passed on, as a shell's child would not see it either. */
 int cli_signal_fd(void)
 {
         static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
         sigset_t set;
 
         sigemptyset(&set);
-        for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+                struct sigaction old;
+                if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+                        continue;
                 sigaddset(&set, sigs[i]);
+        }
         if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
                 return -1;
         return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -52,7 +52,8 @@ int cli_run(int argc, char **argv);
 int cli_batch(int argc, char **argv);
 /* The options that shape a sandbox, shared by run and batch (NULL-terminated by name). */
 extern const struct cli_option cli_sandbox_options[];
-/* A signalfd for INT, TERM, HUP, QUIT, USR1 and USR2, which are blocked; -1 on failure. */
+/* A signalfd for INT, TERM, HUP, QUIT, USR1 and USR2, which are blocked, less those we were
+ * started with ignored (they stay so); -1 on failure. */
 int cli_signal_fd(void);
 /* Load each -p/--policy NAME|FILE of argv[first..] into p, in order, before cli_parse applies
  * the other flags (so that they override the policy wherever -p stands). Returns 0 or -errno

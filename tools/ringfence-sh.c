@@ -21,7 +21,19 @@
 /* Set inside the sandboxes ringfence-sh makes; see inside_sandbox(). */
 #define INSIDE_VAR "RINGFENCE_SH_INSIDE"
 
+/* --shell is taken by parse_args; cli_parse only has to accept it. */
+static int shell_option(struct cli_result *out, const char *value, rf_error *err)
+{
+        (void)out;
+        (void)value;
+        (void)err;
+        return 0;
+}
+
 static const struct cli_option sh_only_options[] = {
+        { "shell", CLI_CUSTOM, NULL, NULL, "PATH",
+          "the shell that runs the recipe, an absolute path (default: $RINGFENCE_SH_SHELL, "
+          "else /bin/sh)", 0, shell_option },
         { "help", CLI_FLAG, NULL, NULL, NULL, "show this help" },
         { "version", CLI_FLAG, NULL, NULL, NULL, "print the version" },
         { NULL, 0, NULL, NULL, NULL, NULL },
@@ -34,8 +46,9 @@ static const struct cli_option *const sh_options[] = { cli_sandbox_options, sh_o
 struct sh_args {
         char **rf_argv;   /* the --OPTIONs (and their values), as a vector for cli_parse */
         int rf_argc;
-        char *sh_flags[16]; /* "-e", "-x", ... for /bin/sh */
+        char *sh_flags[16]; /* "-e", "-x", "-o" "pipefail", ... for the shell */
         int n_sh_flags;
+        const char *shell;  /* --shell PATH, or NULL */
         int command_index; /* argv index of the recipe (after -c) */
         bool help, version;
         bool script; /* SCRIPT [ARGS] instead of -c RECIPE */
@@ -82,6 +95,7 @@ static const struct cli_option *long_option(const char *name)
 /* Split argv into our --OPTIONs, the shell's flags and the recipe. Returns 0 or -EINVAL. */
 static int parse_args(int argc, char **argv, struct sh_args *a, rf_error *err)
 {
+        const char *name_arg;
         int i;
 
         a->rf_argv = calloc((size_t)argc + 2, sizeof(char *));
@@ -106,29 +120,40 @@ static int parse_args(int argc, char **argv, struct sh_args *a, rf_error *err)
                                                                 s, o->arg);
                                 a->rf_argv[a->rf_argc++] = argv[++i];
                         }
+                        if (!strcmp(o->name, "shell"))
+                                a->shell = strchr(s, '=') ? strchr(s, '=') + 1 : argv[i];
                         continue;
                 }
-                if (s[0] != '-') {
+                if (s[0] != '-' && s[0] != '+') {
                         /* $(SHELL) SCRIPT ARGS, as gnulib's and libtool's Makefiles use it */
                         a->command_index = i;
                         a->script = true;
                         return 0;
                 }
-                if (!s[1] || strspn(s + 1, "abCefhmnuvxc") != strlen(s + 1))
+                /* The shell's flags: -e, -ec, +x, -o NAME, -euo NAME (o last takes the next
+                 * argument), as .SHELLFLAGS may give them; c (only after -) ends them. */
+                name_arg = strchr(s + 1, 'o');
+                if (!s[1] || strspn(s + 1, "abCefhmnuvxoc") != strlen(s + 1) ||
+                    (s[0] == '+' && strchr(s, 'c')) || (name_arg && name_arg[1]))
                         return fail(err, "unexpected argument '%s', expected "
-                                                "[--OPTION...] [-e] -c 'RECIPE'", s);
+                                                "[--OPTION...] [-e] [-o NAME] -c 'RECIPE'", s);
+                if (a->n_sh_flags >= 14)
+                        return fail(err, "%s: too many shell flags", s);
                 if (strchr(s, 'c')) {
-                        /* -c, -ec, -xec: the shell flags around the c go to /bin/sh too */
-                        if (strcmp(s, "-c") != 0 && a->n_sh_flags < 15)
+                        /* -c, -ec, -xec: the shell flags around the c go to the shell too */
+                        if (strcmp(s, "-c") != 0)
                                 a->sh_flags[a->n_sh_flags++] = argv[i];
                         if (i + 1 >= argc)
                                 return fail(err, "%s: expected a recipe after it", s);
                         a->command_index = i + 1;
                         return 0;
                 }
-                if (a->n_sh_flags >= 15)
-                        return fail(err, "%s: too many shell flags", s);
                 a->sh_flags[a->n_sh_flags++] = argv[i];
+                if (name_arg) {
+                        if (i + 1 >= argc)
+                                return fail(err, "%s: expected an option name after it", s);
+                        a->sh_flags[a->n_sh_flags++] = argv[++i];
+                }
         }
         if (!a->help && !a->version)
                 return fail(err, "no recipe given, expected [--OPTION...] [-e] -c "
@@ -282,15 +307,25 @@ static bool inside_sandbox(void)
         return confined == 4;
 }
 
-/* argv for the sandbox: /bin/sh, the shell flags, -c, the recipe and what follows it. */
-static char **shell_argv(int argc, char **argv, const struct sh_args *a)
+/* The shell: --shell, else $RINGFENCE_SH_SHELL, else /bin/sh; NULL when not an absolute path. */
+static const char *shell_path(const struct sh_args *a)
+{
+        const char *sh = a->shell ? a->shell : getenv("RINGFENCE_SH_SHELL");
+
+        if (!sh || !*sh)
+                return "/bin/sh";
+        return sh[0] == '/' ? sh : NULL;
+}
+
+/* argv for the sandbox: the shell, its flags, -c, the recipe and what follows it. */
+static char **shell_argv(int argc, char **argv, const struct sh_args *a, const char *shell)
 {
         char **v = calloc((size_t)a->n_sh_flags + (size_t)argc + 3, sizeof(char *));
         int n = 0;
 
         if (!v)
                 return NULL;
-        v[n++] = (char *)"/bin/sh";
+        v[n++] = (char *)shell;
         for (int i = 0; i < a->n_sh_flags; i++)
                 v[n++] = a->sh_flags[i];
         if (!a->script)
@@ -317,6 +352,7 @@ int main(int argc, char **argv)
         rf_result res;
         rf_policy *p = NULL;
         char **sh = NULL;
+        const char *shell;
         int r, status = 125;
 
         if (parse_args(argc, argv, &a, &err) < 0) {
@@ -331,15 +367,22 @@ int main(int argc, char **argv)
                 status = 0;
                 goto out;
         }
-        sh = shell_argv(argc, argv, &a);
+        shell = shell_path(&a);
+        if (!shell) {
+                fprintf(stderr, ME ": %s '%s': expected an absolute path\n",
+                        a.shell ? "--shell" : "RINGFENCE_SH_SHELL",
+                        a.shell ? a.shell : getenv("RINGFENCE_SH_SHELL"));
+                goto out;
+        }
+        sh = shell_argv(argc, argv, &a, shell);
         if (!sh) {
                 fprintf(stderr, ME ": out of memory\n");
                 goto out;
         }
         if (inside_sandbox()) {
                 /* The sandbox we are in holds this recipe already; none can be made in it. */
-                execv("/bin/sh", sh);
-                fprintf(stderr, ME ": exec /bin/sh: %s\n", strerror(errno));
+                execv(shell, sh);
+                fprintf(stderr, ME ": exec %s: %s\n", shell, strerror(errno));
                 status = errno == ENOENT ? 127 : 126;
                 goto out;
         }

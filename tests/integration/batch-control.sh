@@ -6,7 +6,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 51
+plan 52
 
 lines() { tr '\n' '|' <"$1" | sed 's/|$//'; }
 J=$WORK/records.json
@@ -109,9 +109,12 @@ check "--help exits 0 and shows the usage" eval '[ "$RC" = 0 ] && has_line "$OUT
 
 # --- signals ---------------------------------------------------------------------------------------------
 # start_bg ARGS...: ringfence batch ARGS... in the background (pid in BG), output in OUT/ERR.
+# A shell without job control starts background commands with SIGINT and SIGQUIT ignored, and
+# ringfence keeps ignored signals ignored (as make does): give it them back, as a terminal's
+# foreground job has them.
 start_bg() {
         LAST="ringfence batch $* (in the background)"
-        "$RINGFENCE" batch "$@" </dev/null >"$OUT" 2>"$ERR" &
+        env --default-signal=INT,QUIT "$RINGFENCE" batch "$@" </dev/null >"$OUT" 2>"$ERR" &
         BG=$!
 }
 # wait_count N PATTERN: wait up to 10 s until N processes match PATTERN.
@@ -177,6 +180,16 @@ wait_bg 10
 expect_eq "SIGHUP as SIGTERM: records for both running jobs (signaled 15), nothing survives, interrupted" \
         "$(jsonl_eval "$J" 'sorted((r["job"], r["status"], r["signal"]) for r in rs)') $(survivors "${T}6" 2) $(grep -c ', interrupted;' "$ERR")" \
         "[(1, 'signaled', 15), (2, 'signaled', 15)] 0 1"
+
+# Started with SIGHUP ignored (nohup): a SIGHUP neither stops the batch nor reaches its jobs.
+LAST="ringfence batch (SIGHUP ignored, in the background)"
+( trap '' HUP; exec "$RINGFENCE" batch -j2 --json "$J" sleep "2.$$8{}" ::: 1 2 </dev/null >"$OUT" 2>"$ERR" ) &
+BG=$!
+wait_count 2 "^sleep 2\.$$8" || diag "the jobs did not start"
+kill -HUP "$BG"
+wait_bg 30
+expect_eq "started with SIGHUP ignored (nohup): SIGHUP ignored, both jobs ok, exit 0" \
+        "$RC $(status_of) $(grep -c interrupted "$ERR")" "0 1:ok 2:ok 0"
 
 start_bg -j1 --json "$J" sh -c 'trap "" TERM INT; sleep $1' sh ::: "${T}7"
 wait_count 1 "^sleep ${T}7" || diag "the job did not start"

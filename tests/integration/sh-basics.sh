@@ -12,7 +12,7 @@ SH_TOOL=${RINGFENCE_SH:-$TOP_BUILDDIR/ringfence-sh}
 export RINGFENCE_POLICY=$TOP_SRCDIR/policies/build.policy
 unset RINGFENCE_SET RINGFENCE_SH_INSIDE
 
-plan 30
+plan 35
 
 # A tree owned by the caller (root when the suite runs as root), not writable by others.
 TREE=$WORK/tree
@@ -55,6 +55,26 @@ check "SCRIPT ARGS (as \$(SHELL) script.sh in gnulib's Makefiles): /bin/sh runs 
         eval '[ "$RC" = 4 ] && [ "$(cat "$OUT")" = "script arg" ]'
 sh_run -c 'nosuchcommand-xyz'
 expect_rc "a missing command: 127, as /bin/sh gives it" 127
+sh_run +e -c 'false; echo after'
+check "+e (a flag turned off): accepted and passed to the shell" eval '[ "$RC" = 0 ] && has_line "$OUT" "^after$"'
+sh_run -o pipefail -c 'false | true'
+/bin/sh -o pipefail -c 'false | true' 2>/dev/null
+expect_eq "-o NAME goes to /bin/sh as it is: the status /bin/sh itself gives" "$RC" "$?"
+# Makefiles written for bash (.SHELLFLAGS = -eu -o pipefail -c): the shell is theirs to pick.
+if [ -x /bin/bash ]; then
+        sh_run --shell=/bin/bash -eu -o pipefail -c 'false | true; echo after'
+        check "--shell=/bin/bash -eu -o pipefail -c: a failing pipe ends the recipe (1)" \
+                eval '[ "$RC" = 1 ] && ! has_line "$OUT" after'
+        RINGFENCE_SH_SHELL=/bin/bash sh_run -euo pipefail -c 'echo "${BASH_VERSION:+bash}"'
+        check "RINGFENCE_SH_SHELL=/bin/bash, -euo pipefail -c: bash runs the recipe" \
+                eval '[ "$RC" = 0 ] && [ "$(cat "$OUT")" = bash ]'
+else
+        skip_test "--shell=/bin/bash -eu -o pipefail -c: a failing pipe ends the recipe (1)" "no /bin/bash"
+        skip_test "RINGFENCE_SH_SHELL=/bin/bash, -euo pipefail -c: bash runs the recipe" "no /bin/bash"
+fi
+sh_run --shell=bash -c true
+check "--shell with a relative name: 125 and one line" \
+        eval '[ "$RC" = 125 ] && [ "$(lines "$ERR")" = 1 ] && has_line "$ERR" "expected an absolute path"'
 
 # --- signals ----------------------------------------------------------------------------------
 sh_run -c 'kill -TERM $$'
