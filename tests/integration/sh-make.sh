@@ -12,7 +12,7 @@ command -v make >/dev/null || { echo "1..0 # SKIP make is not installed"; exit 0
 export RINGFENCE_POLICY=$TOP_SRCDIR/policies/build.policy
 unset RINGFENCE_SET RINGFENCE_SH_INSIDE MAKEFLAGS MFLAGS MAKELEVEL
 
-plan 10
+plan 11
 
 P=$WORK/proj
 mkdir -p "$P/sub" && chmod 755 "$WORK" "$P" && cd "$P" || bail "cannot make $P"
@@ -102,6 +102,17 @@ back=$(timeout 5 dd bs=1 count=1 <&7 2>/dev/null)
 exec 7>&-
 expect_eq "make 4.4's fifo jobserver is bound into the sandbox: the recipe took the token, gave one back" \
         "$RC $(cat "$OUT") $back" "0 + x"
+
+# .ONESHELL through a link named sh: make strips the @ of every line (it does so only for a
+# shell it knows by name) and still runs the recipe through ringfence-sh, in a sandbox.
+mkdir -p "$P/.tools/l" && ln -sf "$SH_TOOL" "$P/.tools/l/sh" && printf '%s\n' .ONESHELL: 'one:' \
+        '	@echo first > one.txt' '	@echo second >> one.txt' '	@cat /proc/1/comm >> one.txt' >one.mk
+LAST="make -f one.mk SHELL=$P/.tools/l/sh"
+outer_net_for 60 make -f one.mk SHELL="$P/.tools/l/sh" </dev/null >"$OUT" 2>"$ERR"
+RC=$?
+expect_eq ".ONESHELL with SHELL a link named sh: the @ stripped from every line, run in a sandbox" \
+        "$RC $(head -2 one.txt | tr '\n' ' ')$([ "$(sed -n 3p one.txt)" != "$(cat /proc/1/comm)" ] && echo sandboxed)" \
+        "0 first second sandboxed"
 
 rm -f p*.txt sum.txt
 make_run -j2 sum.txt SHELL="$SH_TOOL --set limit.memory=bogus"
