@@ -18,7 +18,9 @@ cat >"$WORK/signaller.sh" <<KEOF
 . "$TOP_SRCDIR/tests/integration/fault-lib.sh"
 sig=\$1 want=\$2
 shift 2
-"\$RINGFENCE" "\$@" </dev/null >/dev/null 2>"$WORK/tool.err" &
+# (a background command of a shell without job control starts with INT and QUIT ignored, which
+# ringfence keeps ignored, as make does: give them back, as a terminal's foreground job has them)
+env --default-signal=INT,QUIT "\$RINGFENCE" "\$@" </dev/null >/dev/null 2>"$WORK/tool.err" &
 pid=\$!
 for i in \$(seq 100); do
         job_namespaces "\$pid" >"$WORK/ns.txt"
