@@ -108,7 +108,8 @@ static int parse_json_line(struct loader *l, const char *line, size_t len, uint6
                 size_t n = strlen(l->shard);
 
                 f = f ? f + sizeof(field) - 1 : NULL;
-                if (!f || (size_t)(line + len - f) <= n || memcmp(f, l->shard, n) || f[n] != '"') {
+                if (!f || (size_t)(line + len - f) <= n || memcmp(f, l->shard, n) != 0 ||
+                    f[n] != '"') {
                         const char *q = f ? memchr(f, '"', (size_t)(line + len - f)) : NULL;
                         if (f && q && q - f < 24)
                                 snprintf(l->why, sizeof(l->why), "a record of shard %.*s",
