@@ -88,23 +88,23 @@ static unsigned in_fifo(const struct js_job *j)
         return ioctl(j->fd, FIONREAD, &n) == 0 && n > 0 ? (unsigned)n : 0;
 }
 
-/* Take up to n unread bytes out of j's fifo; each of the tokens given to j among them goes back
- * into the pool. Bytes beyond what j was given are its own forgeries: read and dropped, so a
- * job that writes more than it holds cannot grow the pool. */
+/* Take up to n unread tokens out of j's fifo back into the pool, and never more than j was
+ * given: a byte beyond that is not ours (a client that gives back its implicit slot while it
+ * waits, as rustc's does, reads it again), and the pool cannot grow by it. */
 static void take_back(struct js_server *s, struct js_job *j, unsigned n)
 {
         char buf[4096];
 
+        if (n > j->given)
+                n = j->given;
         while (n > 0) {
                 ssize_t r = read(j->fd, buf, n < sizeof(buf) ? n : sizeof(buf));
-                unsigned back;
 
                 if (r <= 0)
                         break;
                 n -= (unsigned)r;
-                back = (unsigned)r > j->given ? j->given : (unsigned)r;
-                j->given -= back;
-                s->free_ += (int)back;
+                j->given -= (unsigned)r;
+                s->free_ += (int)r;
         }
 }
 
@@ -121,14 +121,15 @@ static void drain(struct js_job *j)
         }
 }
 
-/* Whether j is cut off: a make writes back only what it read, so more bytes in its fifo than
- * it was given are forged. Such a job is offered nothing more and no longer watched (its
- * writes cost us nothing); its fifo is emptied, and the pool keeps counting every token it was
- * given as its own until it ends (we cannot tell which of its bytes were real): the pool can
- * neither grow by the forgery nor lose what the job held. */
+/* Whether j is cut off: a client writes back what it read, and at most one byte more (its
+ * implicit slot, given back while it waits: rustc does), so more bytes in its fifo than it was
+ * given plus one are forged. Such a job is offered nothing more for the rest of this attempt
+ * and no longer watched (its writes cost us nothing); its fifo is emptied, and the pool keeps
+ * counting every token it was given as its own until it ends (we cannot tell which of its
+ * bytes were real): the pool can neither grow by the forgery nor lose what the job held. */
 static bool cut_off(struct js_server *s, struct js_job *j)
 {
-        if (!j->cut && in_fifo(j) > j->given) {
+        if (!j->cut && in_fifo(j) > j->given + 1) {
                 j->cut = true;
                 if (j->wd >= 0)
                         (void)inotify_rm_watch(s->inotify, j->wd);
@@ -318,11 +319,16 @@ unsigned js_server_job_end(struct js_server *s, struct js_job *j)
                 return 0;
         unread = in_fifo(j);
         held = j->given > unread ? j->given - unread : 0;
-        /* Empty the fifo (a retry starts clean) and put everything back. */
+        /* Empty the fifo (a retry starts clean, also one cut off: watched again) and put
+         * everything back. */
         drain(j);
         s->free_ += 1 + (int)j->given;
         j->given = j->held_seen = 0;
         j->active = false;
+        if (j->cut) {
+                j->cut = false;
+                j->wd = inotify_add_watch(s->inotify, j->path, IN_ACCESS | IN_MODIFY);
+        }
         js_server_offer(s);
         return held;
 }
