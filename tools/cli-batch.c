@@ -254,7 +254,7 @@ static const struct cli_option batch_only_options[] = {
                opt_no_jobserver),
         CUSTOM("shard", "I/N|auto", "run only shard I of N (auto: Slurm, Kubernetes)", 0,
                opt_shard),
-        CUSTOM("shards", "N", "the shard count for --shard auto where the environment has none",
+        CUSTOM("shards", "N", "the shard count for --shard auto (Slurm: the task id modulo N)",
                0, opt_shards),
         { "help", CLI_FLAG, NULL, NULL, NULL, "show this help", 0, NULL },
         { NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },

@@ -43,9 +43,10 @@ static int given_count(uint32_t count, uint64_t *ret, rf_error *err)
         return 0;
 }
 
-/* Slurm job arrays. With the number of shards given, the shard is the task's id itself (an
- * array numbered from 0), so that a task run again alone (sbatch --array=7) is still shard 7;
- * else the task's place in its array (--array=MIN-MAX[:STEP]) of the array's size. */
+/* Slurm job arrays. With the number of shards N given, the shard is the task's id modulo N:
+ * N consecutive ids (--array=0-99, or 1-100) are the N shards whatever the first, and a task
+ * run again alone (sbatch --array=7, an array of one) is the shard it was. Else the task's
+ * place in its array (--array=MIN-MAX[:STEP]) of the array's size. */
 static int from_slurm(uint32_t given, uint32_t *ret_index, uint32_t *ret_count, rf_error *err)
 {
         uint64_t id, min = 0, max, step = 1, count = 0, n;
@@ -55,16 +56,6 @@ static int from_slurm(uint32_t given, uint32_t *ret_index, uint32_t *ret_count, 
                 return r;
         if ((r = given_count(given, &n, err)) < 0)
                 return r;
-        if (n) {
-                if (id >= n)
-                        return rf_error_set(err, -EINVAL, "--shard auto: SLURM_ARRAY_TASK_ID %"
-                                            PRIu64 " is not below the %" PRIu64 " shards given; "
-                                            "number the array from 0 (--array=0-%" PRIu64 ")",
-                                            id, n, n - 1);
-                *ret_index = (uint32_t)id;
-                *ret_count = (uint32_t)n;
-                return 0;
-        }
         if (getenv("SLURM_ARRAY_TASK_MIN") && (r = env_number("SLURM_ARRAY_TASK_MIN", &min, err)) < 0)
                 return r;
         if (getenv("SLURM_ARRAY_TASK_STEP") &&
@@ -77,6 +68,17 @@ static int from_slurm(uint32_t given, uint32_t *ret_index, uint32_t *ret_count, 
                 if ((r = env_number("SLURM_ARRAY_TASK_MAX", &max, err)) < 0)
                         return r;
                 count = max >= min && step ? (max - min) / step + 1 : 0;
+        }
+        if (n) {
+                if (step != 1 || count > n)
+                        return rf_error_set(err, -EINVAL, "--shard auto: with %" PRIu64 " shards "
+                                            "given, expected an array of at most %" PRIu64
+                                            " consecutive task ids (--array=0-%" PRIu64 "), "
+                                            "not %" PRIu64 " with step %" PRIu64,
+                                            n, n, n - 1, count, step);
+                *ret_index = (uint32_t)(id % n);
+                *ret_count = (uint32_t)n;
+                return 0;
         }
         if (!count || !step || id < min || (id - min) % step || (id - min) / step >= count)
                 return rf_error_set(err, -EINVAL, "--shard auto: SLURM_ARRAY_TASK_ID %" PRIu64

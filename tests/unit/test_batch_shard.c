@@ -205,9 +205,33 @@ START_TEST(shard_slurm)
         ck_assert_int_eq(rf_shard_parse("auto", 0, &i, &n, &e), 0);
         ck_assert_uint_eq(i, 0);
         ck_assert_uint_eq(n, 1);
-        /* An id the given number cannot hold: one line that says how to number the array. */
-        ck_assert_int_eq(rf_shard_parse("auto", 5, &i, &n, &e), -EINVAL);
-        ck_assert_ptr_nonnull(strstr(e.msg, "--array=0-4"));
+        /* An array numbered from 1 (--array=1-4) with 4 shards given: tasks 1, 2, 3, 4 are
+         * shards 1, 2, 3, 0, each once; task 4 run again alone is shard 0 again. */
+        clear_env();
+        setenv("SLURM_ARRAY_TASK_MIN", "1", 1);
+        setenv("SLURM_ARRAY_TASK_MAX", "4", 1);
+        setenv("SLURM_ARRAY_TASK_COUNT", "4", 1);
+        {
+                unsigned seen = 0;
+                for (unsigned t = 1; t <= 4; t++) {
+                        char v[8];
+                        snprintf(v, sizeof(v), "%u", t);
+                        setenv("SLURM_ARRAY_TASK_ID", v, 1);
+                        ck_assert_int_eq(rf_shard_parse("auto", 4, &i, &n, &e), 0);
+                        ck_assert_uint_eq(n, 4);
+                        ck_assert_uint_eq(i, t % 4);
+                        seen |= 1u << i;
+                }
+                ck_assert_uint_eq(seen, 0xf);
+        }
+        /* With a number given, an array that could hit a shard twice is refused in one line
+         * that says how to number it: a step, or more tasks than shards. */
+        setenv("SLURM_ARRAY_TASK_STEP", "2", 1);
+        ck_assert_int_eq(rf_shard_parse("auto", 4, &i, &n, &e), -EINVAL);
+        ck_assert_ptr_nonnull(strstr(e.msg, "--array=0-3"));
+        unsetenv("SLURM_ARRAY_TASK_STEP");
+        ck_assert_int_eq(rf_shard_parse("auto", 3, &i, &n, &e), -EINVAL);
+        ck_assert_ptr_nonnull(strstr(e.msg, "--array=0-2"));
         clear_env();
 }
 END_TEST
@@ -266,6 +290,12 @@ START_TEST(makeflags_forms)
         snprintf(flags, sizeof(flags), " -j4 -- X=--jobserver-auth=fifo:/etc/passwd");
         ck_assert_int_eq(js_client_open(flags, &c, warn, sizeof(warn)), 0);
         ck_assert_str_eq(warn, "");
+        /* make -j2 -- '--jobserver-auth=fifo:/tmp/x=1' (a variable named so): after "--". */
+        snprintf(flags, sizeof(flags),
+                 " -j2 --jobserver-auth=%d,%d -- --jobserver-auth=fifo:/tmp/x=1", p[0], p[1]);
+        ck_assert_int_eq(js_client_open(flags, &c, warn, sizeof(warn)), 1);
+        ck_assert_str_eq(warn, "");
+        js_client_free(c);
         /* make 4.1's name for it. */
         snprintf(flags, sizeof(flags), "-j --jobserver-fds=%d,%d", p[0], p[1]);
         ck_assert_int_eq(js_client_open(flags, &c, warn, sizeof(warn)), 1);
