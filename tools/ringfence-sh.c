@@ -140,12 +140,17 @@ static int parse_args(int argc, char **argv, struct sh_args *a, rf_error *err)
                 if (a->n_sh_flags >= 14)
                         return fail(err, "%s: too many shell flags", s);
                 if (strchr(s, 'c')) {
-                        /* -c, -ec, -xec: the shell flags around the c go to the shell too */
+                        /* -c, -ec, -xec: the shell flags around the c go to the shell too;
+                         * -eco NAME: the option's name comes first, then the recipe */
+                        int recipe = i + 1 + (name_arg != NULL);
                         if (strcmp(s, "-c") != 0)
                                 a->sh_flags[a->n_sh_flags++] = argv[i];
-                        if (i + 1 >= argc)
-                                return fail(err, "%s: expected a recipe after it", s);
-                        a->command_index = i + 1;
+                        if (name_arg && i + 1 < argc)
+                                a->sh_flags[a->n_sh_flags++] = argv[i + 1];
+                        if (recipe >= argc)
+                                return fail(err, "%s: expected %sa recipe after it", s,
+                                            name_arg ? "an option name and " : "");
+                        a->command_index = recipe;
                         return 0;
                 }
                 a->sh_flags[a->n_sh_flags++] = argv[i];

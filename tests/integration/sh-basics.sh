@@ -12,7 +12,7 @@ SH_TOOL=${RINGFENCE_SH:-$TOP_BUILDDIR/ringfence-sh}
 export RINGFENCE_POLICY=$TOP_SRCDIR/policies/build.policy
 unset RINGFENCE_SET RINGFENCE_SH_INSIDE
 
-plan 35
+plan 36
 
 # A tree owned by the caller (root when the suite runs as root), not writable by others.
 TREE=$WORK/tree
@@ -65,11 +65,15 @@ if [ -x /bin/bash ]; then
         sh_run --shell=/bin/bash -eu -o pipefail -c 'false | true; echo after'
         check "--shell=/bin/bash -eu -o pipefail -c: a failing pipe ends the recipe (1)" \
                 eval '[ "$RC" = 1 ] && ! has_line "$OUT" after'
+        sh_run --shell=/bin/bash -eco pipefail 'false | true; echo after'
+        check "--shell=/bin/bash -eco pipefail RECIPE (the name, then the recipe): as bash, 1" \
+                eval '[ "$RC" = 1 ] && ! has_line "$OUT" after'
         RINGFENCE_SH_SHELL=/bin/bash sh_run -euo pipefail -c 'echo "${BASH_VERSION:+bash}"'
         check "RINGFENCE_SH_SHELL=/bin/bash, -euo pipefail -c: bash runs the recipe" \
                 eval '[ "$RC" = 0 ] && [ "$(cat "$OUT")" = bash ]'
 else
         skip_test "--shell=/bin/bash -eu -o pipefail -c: a failing pipe ends the recipe (1)" "no /bin/bash"
+        skip_test "--shell=/bin/bash -eco pipefail RECIPE (the name, then the recipe): as bash, 1" "no /bin/bash"
         skip_test "RINGFENCE_SH_SHELL=/bin/bash, -euo pipefail -c: bash runs the recipe" "no /bin/bash"
 fi
 sh_run --shell=bash -c true
