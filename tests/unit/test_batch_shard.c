@@ -164,23 +164,33 @@ START_TEST(shard_spec)
 }
 END_TEST
 
+/* Slurm's array variables: each one set to its value, or unset for NULL. */
+static void slurm_env(const char *id, const char *min, const char *max, const char *step,
+                      const char *count)
+{
+        static const char *const names[] = { "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN",
+                                             "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_STEP",
+                                             "SLURM_ARRAY_TASK_COUNT" };
+        const char *values[] = { id, min, max, step, count };
+
+        for (size_t k = 0; k < 5; k++)
+                if (values[k])
+                        setenv(names[k], values[k], 1);
+                else
+                        unsetenv(names[k]);
+}
+
 START_TEST(shard_slurm)
 {
         uint32_t i = 9, n = 9;
         rf_error e = { 0 };
 
         clear_env();
-        setenv("SLURM_ARRAY_TASK_ID", "14", 1);
-        setenv("SLURM_ARRAY_TASK_MIN", "10", 1);
-        setenv("SLURM_ARRAY_TASK_MAX", "18", 1);
-        setenv("SLURM_ARRAY_TASK_STEP", "2", 1);
+        slurm_env("14", "10", "18", "2", NULL);
         ck_assert_int_eq(rf_shard_parse("auto", 0, &i, &n, &e), 0);
         ck_assert_uint_eq(i, 2);
         ck_assert_uint_eq(n, 5);
-        unsetenv("SLURM_ARRAY_TASK_MAX");
-        unsetenv("SLURM_ARRAY_TASK_STEP");
-        unsetenv("SLURM_ARRAY_TASK_MIN");
-        setenv("SLURM_ARRAY_TASK_COUNT", "20", 1);
+        slurm_env("14", NULL, NULL, NULL, "20");
         ck_assert_int_eq(rf_shard_parse("auto", 0, &i, &n, &e), 0);
         ck_assert_uint_eq(i, 14);
         ck_assert_uint_eq(n, 20);
@@ -189,10 +199,7 @@ START_TEST(shard_slurm)
         /* Task 7 run again alone (sbatch --array=7: count 1, min 7): with the number of shards
          * given it is still shard 7 of 100, by flag or by RINGFENCE_SHARDS; without, 0 of 1. */
         clear_env();
-        setenv("SLURM_ARRAY_TASK_ID", "7", 1);
-        setenv("SLURM_ARRAY_TASK_MIN", "7", 1);
-        setenv("SLURM_ARRAY_TASK_MAX", "7", 1);
-        setenv("SLURM_ARRAY_TASK_COUNT", "1", 1);
+        slurm_env("7", "7", "7", NULL, "1");
         ck_assert_int_eq(rf_shard_parse("auto", 100, &i, &n, &e), 0);
         ck_assert_uint_eq(i, 7);
         ck_assert_uint_eq(n, 100);
@@ -208,15 +215,12 @@ START_TEST(shard_slurm)
         /* An array numbered from 1 (--array=1-4) with 4 shards given: tasks 1, 2, 3, 4 are
          * shards 1, 2, 3, 0, each once; task 4 run again alone is shard 0 again. */
         clear_env();
-        setenv("SLURM_ARRAY_TASK_MIN", "1", 1);
-        setenv("SLURM_ARRAY_TASK_MAX", "4", 1);
-        setenv("SLURM_ARRAY_TASK_COUNT", "4", 1);
         {
                 unsigned seen = 0;
                 for (unsigned t = 1; t <= 4; t++) {
                         char v[8];
                         snprintf(v, sizeof(v), "%u", t);
-                        setenv("SLURM_ARRAY_TASK_ID", v, 1);
+                        slurm_env(v, "1", "4", NULL, "4");
                         ck_assert_int_eq(rf_shard_parse("auto", 4, &i, &n, &e), 0);
                         ck_assert_uint_eq(n, 4);
                         ck_assert_uint_eq(i, t % 4);
@@ -226,10 +230,10 @@ START_TEST(shard_slurm)
         }
         /* With a number given, an array that could hit a shard twice is refused in one line
          * that says how to number it: a step, or more tasks than shards. */
-        setenv("SLURM_ARRAY_TASK_STEP", "2", 1);
+        slurm_env("4", "1", "4", "2", "4");
         ck_assert_int_eq(rf_shard_parse("auto", 4, &i, &n, &e), -EINVAL);
         ck_assert_ptr_nonnull(strstr(e.msg, "--array=0-3"));
-        unsetenv("SLURM_ARRAY_TASK_STEP");
+        slurm_env("4", "1", "4", NULL, "4");
         ck_assert_int_eq(rf_shard_parse("auto", 3, &i, &n, &e), -EINVAL);
         ck_assert_ptr_nonnull(strstr(e.msg, "--array=0-2"));
         clear_env();
