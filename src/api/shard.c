@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,12 +45,13 @@ static int given_count(uint32_t count, uint64_t *ret, rf_error *err)
 }
 
 /* Slurm job arrays. With the number of shards N given, the shard is the task's id modulo N:
- * N consecutive ids (--array=0-99, or 1-100) are the N shards whatever the first, and a task
- * run again alone (sbatch --array=7, an array of one) is the shard it was. Else the task's
- * place in its array (--array=MIN-MAX[:STEP]) of the array's size. */
+ * N consecutive ids (--array=0-99, or 1-100) are the N shards whatever the first, and tasks run
+ * again alone or a few at a time (sbatch --array=7, --array=3,17) are the shards they were; ids
+ * that span more than N numbers are refused. Else the task's place in its array
+ * (--array=MIN-MAX[:STEP]) of the array's size. */
 static int from_slurm(uint32_t given, uint32_t *ret_index, uint32_t *ret_count, rf_error *err)
 {
-        uint64_t id, min = 0, max, step = 1, count = 0, n;
+        uint64_t id, min = 0, max = 0, step = 1, count = 0, n;
         int r;
 
         if ((r = env_number("SLURM_ARRAY_TASK_ID", &id, err)) < 0)
@@ -61,21 +63,26 @@ static int from_slurm(uint32_t given, uint32_t *ret_index, uint32_t *ret_count, 
         if (getenv("SLURM_ARRAY_TASK_STEP") &&
             (r = env_number("SLURM_ARRAY_TASK_STEP", &step, err)) < 0)
                 return r;
+        if (getenv("SLURM_ARRAY_TASK_MAX") &&
+            (r = env_number("SLURM_ARRAY_TASK_MAX", &max, err)) < 0)
+                return r;
         if (getenv("SLURM_ARRAY_TASK_COUNT")) {
                 if ((r = env_number("SLURM_ARRAY_TASK_COUNT", &count, err)) < 0)
                         return r;
         } else if (getenv("SLURM_ARRAY_TASK_MAX")) {
-                if ((r = env_number("SLURM_ARRAY_TASK_MAX", &max, err)) < 0)
-                        return r;
                 count = max >= min && step ? (max - min) / step + 1 : 0;
         }
         if (n) {
-                if (step != 1 || count > n)
+                /* Ids within N consecutive numbers never share a shard, whatever the step or
+                 * the gaps (--array=3,17 to run two shards again); wider, they could. */
+                bool span = getenv("SLURM_ARRAY_TASK_MIN") && getenv("SLURM_ARRAY_TASK_MAX");
+                if (span ? max < min || max - min >= n : count > n)
                         return rf_error_set(err, -EINVAL, "--shard auto: with %" PRIu64 " shards "
-                                            "given, expected an array of at most %" PRIu64
-                                            " consecutive task ids (--array=0-%" PRIu64 "), "
-                                            "not %" PRIu64 " with step %" PRIu64,
-                                            n, n, n - 1, count, step);
+                                            "given, expected task ids within %" PRIu64
+                                            " consecutive numbers (--array=0-%" PRIu64 "), not "
+                                            "%" PRIu64 " to %" PRIu64 " (%" PRIu64 " tasks)",
+                                            n, n, n - 1, min, span ? max : min + count - 1,
+                                            count);
                 *ret_index = (uint32_t)(id % n);
                 *ret_count = (uint32_t)n;
                 return 0;

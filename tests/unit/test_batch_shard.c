@@ -228,14 +228,20 @@ START_TEST(shard_slurm)
                 }
                 ck_assert_uint_eq(seen, 0xf);
         }
-        /* With a number given, an array that could hit a shard twice is refused in one line
-         * that says how to number it: a step, or more tasks than shards. */
-        slurm_env("4", "1", "4", "2", "4");
-        ck_assert_int_eq(rf_shard_parse("auto", 4, &i, &n, &e), -EINVAL);
-        ck_assert_ptr_nonnull(strstr(e.msg, "--array=0-3"));
-        slurm_env("4", "1", "4", NULL, "4");
+        /* With a number given, ids that span more than N numbers could hit a shard twice
+         * (--array=0-3,8-11 with 8 shards: 8 and 0 are both shard 0): refused in one line that
+         * says how to number them; so are more tasks than shards where only the count is
+         * known. A few shards run again (--array=3,17 of 100: step 14) are accepted. */
+        slurm_env("8", "0", "11", "1", "8");
+        ck_assert_int_eq(rf_shard_parse("auto", 8, &i, &n, &e), -EINVAL);
+        ck_assert_ptr_nonnull(strstr(e.msg, "--array=0-7"));
+        slurm_env("4", NULL, NULL, NULL, "4");
         ck_assert_int_eq(rf_shard_parse("auto", 3, &i, &n, &e), -EINVAL);
         ck_assert_ptr_nonnull(strstr(e.msg, "--array=0-2"));
+        slurm_env("17", "3", "17", "14", "2");
+        ck_assert_int_eq(rf_shard_parse("auto", 100, &i, &n, &e), 0);
+        ck_assert_uint_eq(i, 17);
+        ck_assert_uint_eq(n, 100);
         clear_env();
 }
 END_TEST
