@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "ringfence.h"
@@ -37,12 +36,8 @@ RF_EXPORT int rf_run(const rf_policy *p, char *const argv[], const rf_run_option
         job.sinks[0] = opts->stdout_fd;
         job.sinks[1] = opts->stderr_fd;
         job.capture = opts->count_output;
-        memset(ret, 0, sizeof(*ret));
-        ret->status = RF_STATUS_SPAWN_ERROR;
-        ret->exit_status = RF_EXIT_INTERNAL;
-        ret->exit_code = -1;
         if ((r = policy_compile(p, &bpf, err)) < 0) {
-                snprintf(ret->error, sizeof(ret->error), "%s", err ? err->msg : rf_strerror(r));
+                engine_result_unstarted(ret, err ? err->msg : rf_strerror(r));
                 return r;
         }
         job.bpf = &bpf;

@@ -313,6 +313,15 @@ static void one_signal(void *ctx, int signo)
         engine_signal_all(o->e, signo);
 }
 
+void engine_result_unstarted(rf_result *ret, const char *why)
+{
+        memset(ret, 0, sizeof(*ret));
+        ret->status = RF_STATUS_SPAWN_ERROR;
+        ret->exit_status = RF_EXIT_INTERNAL;
+        ret->exit_code = -1;
+        snprintf(ret->error, sizeof(ret->error), "%s", why ? why : "");
+}
+
 int engine_run_job(const struct engine_job *job, int signal_fd, rf_result *ret, rf_error *err)
 {
         struct one_job o = { .ret = ret };
@@ -320,13 +329,10 @@ int engine_run_job(const struct engine_job *job, int signal_fd, rf_result *ret, 
 
         /* Until the job's own result arrives, it is one that did not start: a failure of the
          * engine itself (io_uring refused, say) must not read as an exit status of 0. */
-        memset(ret, 0, sizeof(*ret));
-        ret->status = RF_STATUS_SPAWN_ERROR;
-        ret->exit_status = RF_EXIT_INTERNAL;
-        ret->exit_code = -1;
+        engine_result_unstarted(ret, NULL);
         r = engine_new(one_done, one_signal, signal_fd, &o, &o.e, err);
         if (r < 0) {
-                snprintf(ret->error, sizeof(ret->error), "%s", err ? err->msg : strerror(-r));
+                engine_result_unstarted(ret, err ? err->msg : strerror(-r));
                 return r;
         }
         r = engine_start(o.e, job, err);
