@@ -88,37 +88,36 @@ static unsigned in_fifo(const struct js_job *j)
         return ioctl(j->fd, FIONREAD, &n) == 0 && n > 0 ? (unsigned)n : 0;
 }
 
+/* Read and drop up to n bytes of j's fifo; returns how many were read. */
+static unsigned discard(struct js_job *j, unsigned n)
+{
+        char buf[4096];
+        unsigned got = 0;
+
+        while (got < n) {
+                ssize_t r = read(j->fd, buf, n - got < sizeof(buf) ? n - got : sizeof(buf));
+                if (r <= 0)
+                        break;
+                got += (unsigned)r;
+        }
+        return got;
+}
+
 /* Take up to n unread tokens out of j's fifo back into the pool, and never more than j was
  * given: a byte beyond that is not ours (a client that gives back its implicit slot while it
  * waits, as rustc's does, reads it again), and the pool cannot grow by it. */
 static void take_back(struct js_server *s, struct js_job *j, unsigned n)
 {
-        char buf[4096];
+        unsigned got = discard(j, n < j->given ? n : j->given);
 
-        if (n > j->given)
-                n = j->given;
-        while (n > 0) {
-                ssize_t r = read(j->fd, buf, n < sizeof(buf) ? n : sizeof(buf));
-
-                if (r <= 0)
-                        break;
-                n -= (unsigned)r;
-                j->given -= (unsigned)r;
-                s->free_ += (int)r;
-        }
+        j->given -= got;
+        s->free_ += (int)got;
 }
 
 /* Read and drop what j's fifo holds now, and no more (a writer that goes on cannot keep us). */
 static void drain(struct js_job *j)
 {
-        char buf[4096];
-
-        for (unsigned n = in_fifo(j); n > 0;) {
-                ssize_t r = read(j->fd, buf, n < sizeof(buf) ? n : sizeof(buf));
-                if (r <= 0)
-                        break;
-                n -= (unsigned)r;
-        }
+        (void)discard(j, in_fifo(j));
 }
 
 /* Whether j is cut off: a client writes back what it read, and at most one byte more (its
