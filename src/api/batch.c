@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -40,7 +39,6 @@ static int jobs_for(const rf_batch_options *o)
 static int setup(struct batch *b, const rf_batch_options *o, const rf_batch_share *share,
                  rf_error *err)
 {
-        char shard[32] = "";
         struct batch_source_opts so = { .kind = (enum batch_input_kind)o->input,
                                         .path = o->input_path, .nul = o->nul,
                                         .template_ = o->command };
@@ -61,13 +59,13 @@ static int setup(struct batch *b, const rf_batch_options *o, const rf_batch_shar
                         return r;
                 b->n_inputs_known = r > 0;
         }
-        /* A shard continues only its own records. */
-        if (share && share->shard_count > 0)
-                snprintf(shard, sizeof(shard), "%" PRIu32 "/%" PRIu32, share->shard_index,
-                         share->shard_count);
+        /* The shard first: it continues only its own records. */
+        if ((r = batch_shard_open(b, share, err)) < 0)
+                return r;
         if ((o->resume || o->resume_failed) &&
-            (r = batch_done_load_shard(o->json_path, o->joblog_path, shard[0] ? shard : NULL,
-                                       &b->done, err)) < 0)
+            (r = batch_done_load_shard(o->json_path, o->joblog_path,
+                                       b->shard_name[0] ? b->shard_name : NULL, &b->done,
+                                       err)) < 0)
                 return r;
         if ((o->json_path || o->joblog_path) && !o->dry_run &&
             (r = batch_writers_open(o->json_path, o->joblog_path,

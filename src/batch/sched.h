@@ -77,8 +77,10 @@ void batch_on_signal(void *ctx, int signo);
 /* Draw the progress line on stderr when b's options ask for it, at most five times a second
  * unless final (which ends it with a newline) (progress.c). */
 void batch_progress(struct batch *b, bool final);
-/* The scheduler's hooks into sharing (slots.c). Open the jobserver and shard state s asks for.
- * Returns 0 or -errno. */
+/* The scheduler's hooks into sharing (slots.c). The shard s names (its key set and "I/N"
+ * name), checked; before anything reads earlier records. Returns 0 or -EINVAL. */
+int batch_shard_open(struct batch *b, const rf_batch_share *s, rf_error *err);
+/* Open the jobserver s asks for. Returns 0 or -errno. */
 int batch_share_open(struct batch *b, rf_batch_share *s, rf_error *err);
 /* Whether a job may start now as far as the jobservers go (no jobserver: always). */
 bool batch_slot_ready(struct batch *b);

@@ -16,6 +16,20 @@
 #include "batch/shard.h"
 #include "policy/policy.h"
 
+int batch_shard_open(struct batch *b, const rf_batch_share *s, rf_error *err)
+{
+        if (!s || s->shard_count == 0)
+                return 0;
+        if (s->shard_index >= s->shard_count)
+                return rf_error_set(err, -EINVAL, "--shard %" PRIu32 "/%" PRIu32
+                                    ": the index is out of range, expected 0 to %" PRIu32,
+                                    s->shard_index, s->shard_count, s->shard_count - 1);
+        b->keys = batch_keyset_new();
+        snprintf(b->shard_name, sizeof(b->shard_name), "%" PRIu32 "/%" PRIu32, s->shard_index,
+                 s->shard_count);
+        return 0;
+}
+
 int batch_share_open(struct batch *b, rf_batch_share *s, rf_error *err)
 {
         int r;
@@ -24,15 +38,6 @@ int batch_share_open(struct batch *b, rf_batch_share *s, rf_error *err)
         if (!s)
                 return 0;
         s->warning[0] = '\0';
-        if (s->shard_count > 0) {
-                if (s->shard_index >= s->shard_count)
-                        return rf_error_set(err, -EINVAL, "--shard %" PRIu32 "/%" PRIu32
-                                            ": the index is out of range, expected 0 to %" PRIu32,
-                                            s->shard_index, s->shard_count, s->shard_count - 1);
-                b->keys = batch_keyset_new();
-                snprintf(b->shard_name, sizeof(b->shard_name), "%" PRIu32 "/%" PRIu32,
-                         s->shard_index, s->shard_count);
-        }
         if (b->o->dry_run)
                 return 0;
         if (s->jobserver) {
