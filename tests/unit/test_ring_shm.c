@@ -396,6 +396,11 @@ static int child_produce(int fd, uint64_t n, uint32_t spin_ns)
         if (ring_attach_fd(fd, &r, NULL) < 0)
                 return 10;
         ring_set_spin(r, spin_ns);
+        /* Without spinning, start late: the consumer then finds the ring empty and sleeps at
+         * least once, whatever the speeds (under ASan it could keep up with the producer and
+         * never sleep, and child_produces_sleeping failed once). */
+        if (spin_ns == 0)
+                usleep(50 * 1000);
         for (uint64_t seq = 0; seq < n; seq++) {
                 struct ring_msg m = { .len = seq_len(seq), .type = 2, .job = seq };
                 int k;
