@@ -9,20 +9,11 @@
 
 #include "ringfence.h"
 #include "base/base.h"
-
-static const char *const status_names[_RF_STATUS_MAX] = {
-        [RF_STATUS_OK] = "ok",
-        [RF_STATUS_FAILED] = "failed",
-        [RF_STATUS_SIGNALED] = "signaled",
-        [RF_STATUS_TIMEOUT] = "timeout",
-        [RF_STATUS_VIOLATION] = "violation",
-        [RF_STATUS_SPAWN_ERROR] = "spawn-error",
-        [RF_STATUS_SKIPPED] = "skipped",
-};
+#include "engine/result.h"
 
 RF_EXPORT const char *rf_status_name(int status)
 {
-        return status >= 0 && status < _RF_STATUS_MAX ? status_names[status] : "unknown";
+        return engine_status_name(status);
 }
 
 static void jw_str_or_null(struct jw *j, const char *key, const char *s)

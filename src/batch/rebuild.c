@@ -15,6 +15,7 @@
 #include "ringfence.h"
 #include "base/base.h"
 #include "batch/batch.h"
+#include "engine/result.h"
 
 /* A file read line by line (constant memory). */
 struct lines {
@@ -88,14 +89,12 @@ static int64_t start_us(json_t *o)
 static void record_result(json_t *o, rf_result *r, struct strv *argv)
 {
         const char *status = json_string_value(json_object_get(o, "status"));
+        int st = status ? engine_status_parse(status, strlen(status)) : -1;
         json_t *a = json_object_get(o, "argv"), *v;
         size_t i;
 
         memset(r, 0, sizeof(*r));
-        r->status = RF_STATUS_FAILED;
-        for (int s = 0; status && s < _RF_STATUS_MAX; s++)
-                if (strcmp(rf_status_name(s), status) == 0)
-                        r->status = s;
+        r->status = st < 0 ? RF_STATUS_FAILED : st;
         r->exit_status = (int32_t)int_field(o, "exit_status", 0);
         r->exit_code = (int32_t)int_field(o, "exit_code", -1);
         r->signal = (int32_t)int_field(o, "signal", 0);

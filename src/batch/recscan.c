@@ -16,6 +16,7 @@
 #include "ringfence.h"
 #include "base/base.h"
 #include "batch/batch.h"
+#include "engine/result.h"
 
 /* A cursor over one line. */
 struct scan {
@@ -82,7 +83,7 @@ static int fast_key(const char *line, size_t len, uint64_t *ret_seq, bool *ret_f
         struct scan s = { line, line + len };
         uint64_t job, attempt;
         const char *status;
-        size_t n;
+        int st;
 
         if (!lit(&s, "{\"job\":") || !positive(&s, &job) || job > INT64_MAX >> 1 ||
             !lit(&s, ",\"attempt\":") || !positive(&s, &attempt) || !lit(&s, ",\"argv\":[") ||
@@ -91,17 +92,12 @@ static int fast_key(const char *line, size_t len, uint64_t *ret_seq, bool *ret_f
         status = s.p;
         while (s.p < s.end && (*s.p == '-' || (*s.p >= 'a' && *s.p <= 'z')))
                 s.p++;
-        n = (size_t)(s.p - status);
-        if (!lit(&s, "\",") || len < 2 || line[len - 1] != '}')
+        st = engine_status_parse(status, (size_t)(s.p - status));
+        if (st < 0 || !lit(&s, "\",") || len < 2 || line[len - 1] != '}')
                 return 0;
-        for (int i = 0; i < _RF_STATUS_MAX; i++) {
-                if (strlen(rf_status_name(i)) == n && memcmp(rf_status_name(i), status, n) == 0) {
-                        *ret_seq = job;
-                        *ret_failed = i != RF_STATUS_OK;
-                        return 1;
-                }
-        }
-        return 0;
+        *ret_seq = job;
+        *ret_failed = st != RF_STATUS_OK;
+        return 1;
 }
 
 /* What is wrong with record v (a parsed line), or NULL; its fields go to the ret_ arguments.
