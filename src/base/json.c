@@ -171,6 +171,11 @@ void jw_null(struct jw *j, const char *key)
         puts_(j, "null");
 }
 
+void jw_newline(struct jw *j)
+{
+        put(j, "\n", 1);
+}
+
 void jw_done(struct jw *j)
 {
         free(j->buf);

@@ -25,4 +25,6 @@ void jw_bool(struct jw *j, const char *key, int v);
 void jw_null(struct jw *j, const char *key);
 /* Begin a nested object as the value of key. */
 void jw_begin_child(struct jw *j, const char *key);
+/* End the text with a newline (a JSON line), after its last value. */
+void jw_newline(struct jw *j);
 void jw_done(struct jw *j);

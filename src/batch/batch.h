@@ -9,6 +9,7 @@
 
 #include "ringfence.h"
 #include "base/strv.h"
+#include "batch/record.h"
 #include "policy/policy.h"
 
 /* ---- job sources (source.c, template.c, split.c) ---------------------------------------- */
@@ -91,16 +92,14 @@ int batch_job_policy(const struct rf_policy *base, const struct batch_input *in,
 
 /* ---- records and resume (results.c, joblog.c, resume.c) -------------------------------- */
 
-/* One finished (or skipped) job, as written to --json and --joblog. */
+/* One finished (or skipped) job, as written to --json (batch_record_line) and --joblog. */
 struct batch_record {
         uint64_t seq;
         uint32_t attempt;
         char *const *argv;
         const rf_result *res;
         const char *command_line; /* argv joined with spaces, for the joblog */
-        uint64_t send_bytes;      /* bytes given on stdin */
-        const char *key;          /* with shards: the job's key (hex), else NULL */
-        const char *shard;        /* with shards: "I/N", else NULL */
+        struct batch_record_extra extra; /* key and shard (with shards), bytes given on stdin */
 };
 
 struct batch_writers;

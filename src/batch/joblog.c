@@ -124,7 +124,7 @@ size_t batch_joblog_format(const struct batch_record *rec, char **ret_line)
         exitval = joblog_exitval(r, &sig);
         n = asprintf(&line, "%" PRIu64 "\t:\t%s\t%10s\t%" PRIu64 "\t%" PRIu64 "\t%" PRId64
                      "\t%" PRId64 "\t%s\n",
-                     rec->seq, start, runtime, rec->send_bytes,
+                     rec->seq, start, runtime, rec->extra.stdin_bytes,
                      r->stdout_bytes + r->stderr_bytes, exitval, sig, cmd);
         if (n < 0)
                 rf_oom();

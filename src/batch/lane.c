@@ -57,23 +57,22 @@ static void write_record(struct batch *b, struct lane_op *op)
         struct batch_record rec = { .seq = bj->in.seq, .attempt = bj->attempt,
                                     .argv = bj->in.argv.v, .res = &op->res,
                                     .command_line = bj->cmdline,
-                                    .send_bytes = bj->in.stdin_len,
-                                    .key = bj->key[0] ? bj->key : NULL,
-                                    .shard = b->shard_name[0] ? b->shard_name : NULL };
+                                    .extra = { .key = bj->key[0] ? bj->key : NULL,
+                                               .shard = b->shard_name[0] ? b->shard_name : NULL,
+                                               .stdin_bytes = bj->in.stdin_len } };
         int r;
 
         for (int i = 0; i < 2; i++)
                 if (bj->files[i] >= 0 && (r = outbuf_flush(&bj->out[i], bj->files[i])) < 0)
                         op_failed(op, r, i ? "stderr" : "stdout");
         if (bj->files[2] >= 0) {
-                char *line = NULL;
-                r = rf_result_to_json(&op->res, bj->in.seq, bj->attempt, bj->in.argv.v, &line);
-                if (r == 0 && ((r = output_write_all(bj->files[2], line, strlen(line))) < 0 ||
-                               (r = output_write_all(bj->files[2], "\n", 1)) < 0))
+                /* The same line as --json gets. */
+                size_t len;
+                _cleanup_free_ char *line = batch_record_line(&rec, &len);
+                if ((r = output_write_all(bj->files[2], line, len)) < 0) {
                         (void)ftruncate(bj->files[2], 0); /* no torn record.json */
-                if (r < 0)
                         op_failed(op, r, "record.json");
-                free(line);
+                }
         }
         /* After one record could not be written, no later one is (the batch stops). */
         if (b->w && !b->lane_records_failed) {

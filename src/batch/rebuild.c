@@ -127,7 +127,7 @@ static int rebuild_line(struct batch_writers *w, const struct lines *l, uint64_t
                 struct batch_record rec = {
                         .seq = seq, .attempt = (uint32_t)int_field(o, "attempt", 1),
                         .argv = argv.v, .res = &res,
-                        .send_bytes = (uint64_t)int_field(o, "stdin_bytes", 0) };
+                        .extra.stdin_bytes = (uint64_t)int_field(o, "stdin_bytes", 0) };
                 r = batch_writers_put_joblog(w, &rec, err);
         }
         json_decref(o);

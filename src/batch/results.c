@@ -170,36 +170,6 @@ int batch_writers_open(const char *json_path, const char *joblog_path, bool appe
         return 0;
 }
 
-/* rec's JSON line with its newline, or NULL when memory ran out. The batch adds "stdin_bytes"
- * (the joblog's Send) as the last member, so that a joblog line can be rebuilt from the record
- * alone (rebuild.c). */
-static char *json_line(const struct batch_record *rec, size_t *ret_len)
-{
-        char *line = NULL, tail[48];
-        size_t n, k;
-
-        if (rf_result_to_json(rec->res, rec->seq, rec->attempt, rec->argv, &line) < 0)
-                return NULL;
-        n = strlen(line);
-        if (n == 0 || line[n - 1] != '}') {
-                free(line);
-                return NULL;
-        }
-        if (rec->key) {
-                /* With shards: the job's key and shard. */
-                size_t extra = strlen(rec->key) + (rec->shard ? strlen(rec->shard) : 0) + 32;
-                line = xrealloc(line, n + extra);
-                n += (size_t)snprintf(line + n - 1, extra, ",\"key\":\"%s\",\"shard\":\"%s\"}",
-                                      rec->key, rec->shard ? rec->shard : "") - 1;
-        }
-        k = (size_t)snprintf(tail, sizeof(tail), ",\"stdin_bytes\":%llu}\n",
-                             (unsigned long long)rec->send_bytes);
-        line = xrealloc(line, n + k);
-        memcpy(line + n - 1, tail, k + 1);
-        *ret_len = n - 1 + k;
-        return line;
-}
-
 int batch_writers_put(struct batch_writers *w, const struct batch_record *rec, rf_error *err)
 {
         _cleanup_free_ char *json = NULL, *joblog = NULL;
@@ -209,9 +179,9 @@ int batch_writers_put(struct batch_writers *w, const struct batch_record *rec, r
         if (!w || !rec || !rec->res)
                 return rf_error_set(err, -EINVAL, "no record to write, expected a job's result");
         if (w->json.fd >= 0) {
-                json = json_line(rec, &json_len);
-                if (!json)
-                        return file_error(&w->json, -ENOMEM, err);
+                /* Its stdin_bytes (the joblog's Send) lets --resume rebuild a joblog line
+                 * from the record alone (rebuild.c). */
+                json = batch_record_line(rec, &json_len);
                 r = record_append(&w->json, json, json_len, err);
                 if (r < 0)
                         return r;

@@ -122,7 +122,8 @@ static int put(struct batch_writers *w, uint64_t seq, uint32_t attempt, const rf
                rf_error *err)
 {
         struct batch_record rec = { .seq = seq, .attempt = attempt, .argv = echo_argv, .res = res,
-                                    .command_line = "echo hi", .send_bytes = 3 };
+                                    .command_line = "echo hi",
+                                    .extra.stdin_bytes = 3 };
         return batch_writers_put(w, &rec, err);
 }
 
