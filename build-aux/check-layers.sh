@@ -10,7 +10,7 @@ allowed() {
         sandbox) echo "base policy sandbox" ;;
         engine) echo "base policy sandbox ring engine" ;;
         batch) echo "base policy sandbox ring engine batch" ;;
-        api) echo "base policy sandbox ring engine batch" ;;
+        api) echo "base policy sandbox ring engine batch api" ;;
         esac
 }
 echo "1..1"

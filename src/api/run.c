@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ringfence.h"
+#include "api/api.h"
 #include "base/base.h"
 #include "engine/engine.h"
 #include "policy/policy.h"
@@ -20,6 +21,7 @@ RF_EXPORT int rf_run(const rf_policy *p, char *const argv[], const rf_run_option
                      rf_result *ret, rf_error *err)
 {
         struct policy_bpf bpf = { 0 };
+        struct engine_result res;
         rf_run_options defaults;
         struct engine_job job = { .policy = p, .argv = argv };
         int r;
@@ -37,11 +39,12 @@ RF_EXPORT int rf_run(const rf_policy *p, char *const argv[], const rf_run_option
         job.sinks[1] = opts->stderr_fd;
         job.capture = opts->count_output;
         if ((r = policy_compile(p, &bpf, err)) < 0) {
-                engine_result_unstarted(ret, err ? err->msg : rf_strerror(r));
-                return r;
+                engine_result_unstarted(&res, err ? err->msg : rf_strerror(r));
+        } else {
+                job.bpf = &bpf;
+                r = engine_run_job(&job, opts->signal_fd, &res, err);
+                policy_bpf_done(&bpf);
         }
-        job.bpf = &bpf;
-        r = engine_run_job(&job, opts->signal_fd, ret, err);
-        policy_bpf_done(&bpf);
+        api_result_export(ret, &res);
         return r;
 }

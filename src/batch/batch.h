@@ -10,6 +10,7 @@
 #include "ringfence.h"
 #include "base/strv.h"
 #include "batch/record.h"
+#include "engine/result.h"
 #include "policy/policy.h"
 
 /* ---- job sources (source.c, template.c, split.c) ---------------------------------------- */
@@ -97,7 +98,7 @@ struct batch_record {
         uint64_t seq;
         uint32_t attempt;
         char *const *argv;
-        const rf_result *res;
+        const struct engine_result *res;
         const char *command_line; /* argv joined with spaces, for the joblog */
         struct batch_record_extra extra; /* key and shard (with shards), bytes given on stdin */
 };

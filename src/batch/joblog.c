@@ -41,7 +41,7 @@ const char batch_joblog_header[] =
  *
  * Any status but ok that would come out as 0 and 0 is written as -1, so that --resume-failed
  * (which reruns rows whose Exitval or Signal is not 0) agrees with the JSON record's status. */
-static int64_t joblog_exitval(const rf_result *r, int64_t *ret_signal)
+static int64_t joblog_exitval(const struct engine_result *r, int64_t *ret_signal)
 {
         int64_t exitval, sig = 0;
 
@@ -112,7 +112,7 @@ static char *command_column(const struct batch_record *rec)
  * the command had newlines). Returns its length. */
 size_t batch_joblog_format(const struct batch_record *rec, char **ret_line)
 {
-        const rf_result *r = rec->res;
+        const struct engine_result *r = rec->res;
         _cleanup_free_ char *cmd = command_column(rec);
         char start[32], runtime[32];
         int64_t exitval, sig;

@@ -22,7 +22,7 @@
 struct lane_op {
         struct lane_op *next;
         struct bjob *bj;
-        rf_result res;  /* with record: the result to write */
+        struct engine_result res; /* with record: the result to write */
         bool record;    /* write its record */
         bool emit;      /* write its output */
         bool free_job;  /* the job is done with after this */
@@ -165,8 +165,8 @@ static void lane_kick(struct batch *b)
                 lane_done(b, lane_work(b));
 }
 
-void batch_lane_record(struct batch *b, struct bjob *bj, const rf_result *res, bool emit,
-                       bool free_job)
+void batch_lane_record(struct batch *b, struct bjob *bj, const struct engine_result *res,
+                       bool emit, bool free_job)
 {
         struct lane_op *op = xcalloc(1, sizeof(*op));
 

@@ -86,7 +86,7 @@ static int64_t start_us(json_t *o)
 }
 
 /* The result that a record (a --json line) describes: what its joblog line shows. */
-static void record_result(json_t *o, rf_result *r, struct strv *argv)
+static void record_result(json_t *o, struct engine_result *r, struct strv *argv)
 {
         const char *status = json_string_value(json_object_get(o, "status"));
         int st = status ? engine_status_parse(status, strlen(status)) : -1;
@@ -116,7 +116,7 @@ static int rebuild_line(struct batch_writers *w, const struct lines *l, uint64_t
         json_error_t je;
         json_t *o = json_loadb(line, len, 0, &je);
         struct strv argv = { 0 };
-        rf_result res;
+        struct engine_result res;
         int r;
 
         if (!o)

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "ringfence.h"
 #include "base/base.h"
 #include "batch/batch.h"
 #include "batch/record.h"
@@ -35,7 +34,7 @@ static void start_time(struct jw *j, int64_t us)
         jw_string(j, "start", buf);
 }
 
-static void enforced(struct jw *j, const rf_result *r)
+static void enforced(struct jw *j, const struct engine_result *r)
 {
         const struct { const char *key, *val; } e[] = {
                 { "time", r->enforced_time },      { "memory", r->enforced_memory },
@@ -51,7 +50,7 @@ static void enforced(struct jw *j, const rf_result *r)
 }
 
 /* How the job ended: status, exit status and code, signal, limit, error. */
-static void ending(struct jw *j, const rf_result *r)
+static void ending(struct jw *j, const struct engine_result *r)
 {
         jw_string(j, "status", engine_status_name(r->status));
         jw_int(j, "exit_status", r->exit_status);
@@ -71,7 +70,7 @@ static void ending(struct jw *j, const rf_result *r)
         jw_str_or_null(j, "error", r->error);
 }
 
-static void violations(struct jw *j, const rf_result *r)
+static void violations(struct jw *j, const struct engine_result *r)
 {
         jw_begin_array(j, "violations");
         for (int i = 0; i < r->n_violations; i++) {
@@ -87,8 +86,9 @@ static void violations(struct jw *j, const rf_result *r)
         jw_uint(j, "violations_total", r->violations_total);
 }
 
-char *batch_record_json(const rf_result *r, uint64_t job, uint32_t attempt, char *const argv[],
-                        const struct batch_record_extra *x, bool newline, size_t *ret_len)
+char *batch_record_json(const struct engine_result *r, uint64_t job, uint32_t attempt,
+                        char *const argv[], const struct batch_record_extra *x, bool newline,
+                        size_t *ret_len)
 {
         struct jw j = { 0 };
 

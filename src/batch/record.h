@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ringfence.h"
+#include "engine/result.h"
 
 struct batch_record;
 
@@ -23,8 +23,9 @@ struct batch_record_extra {
  * may be NULL) is its length. Its members begin job, attempt, argv, status (the order recscan.c's
  * fast path reads). With x (a batch's record), "key" and "shard" follow when x->key is set, and
  * "stdin_bytes" comes last; without, neither (a record of rf_run). */
-char *batch_record_json(const rf_result *r, uint64_t job, uint32_t attempt, char *const argv[],
-                        const struct batch_record_extra *x, bool newline, size_t *ret_len);
+char *batch_record_json(const struct engine_result *r, uint64_t job, uint32_t attempt,
+                        char *const argv[], const struct batch_record_extra *x, bool newline,
+                        size_t *ret_len);
 /* rec's record as one line with its newline (batch_record_json with rec's fields and extras),
  * as --json and record.json hold it; *ret_len is its length. */
 char *batch_record_line(const struct batch_record *rec, size_t *ret_len);

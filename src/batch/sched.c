@@ -68,7 +68,7 @@ void batch_job_free(struct bjob *bj)
         free(bj);
 }
 
-static void count(struct batch *b, const rf_result *res)
+static void count(struct batch *b, const struct engine_result *res)
 {
         rf_batch_summary *s = &b->sum;
         s->total++;
@@ -133,14 +133,15 @@ static void on_output(void *user, int stream, const char *buf, size_t n)
                 (void)outbuf_add(&bj->out[stream], buf, n);
 }
 
-static bool should_retry(const struct batch *b, const struct bjob *bj, const rf_result *res)
+static bool should_retry(const struct batch *b, const struct bjob *bj,
+                         const struct engine_result *res)
 {
         return res->status != RF_STATUS_OK && res->status != RF_STATUS_SKIPPED &&
                bj->attempt <= b->o->retries && !b->stop_starting;
 }
 
 /* The engine calls this once per finished job. */
-static void on_done(void *ctx, const struct engine_job *job, const rf_result *res)
+static void on_done(void *ctx, const struct engine_job *job, const struct engine_result *res)
 {
         struct batch *b = ctx;
         struct bjob *bj = job->user;
@@ -174,7 +175,7 @@ static void on_done(void *ctx, const struct engine_job *job, const rf_result *re
 /* A job that will not run (its input was bad): one record saying why. */
 static void skip(struct batch *b, struct bjob *bj)
 {
-        rf_result res;
+        struct engine_result res;
 
         memset(&res, 0, sizeof(res));
         res.status = RF_STATUS_SKIPPED;

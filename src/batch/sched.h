@@ -21,7 +21,7 @@ struct bjob {
         struct policy_bpf bpf;    /* ... compiled, when its "set" changed seccomp */
         bool own_bpf;
         bool finished;
-        rf_result last;         /* the last attempt's result, while a retry waits */
+        struct engine_result last; /* the last attempt's result, while a retry waits */
         struct bjob *order_next; /* --keep-order queue */
         struct bjob *retry_next; /* retry queue */
         struct bjob *run_prev, *run_next; /* running jobs (signals.c), for SIGUSR1 */
@@ -103,8 +103,8 @@ bool batch_shard_skip(struct batch *b, struct bjob *bj);
 void batch_job_free(struct bjob *bj);
 /* The write lane (lane.c). Queue job bj's record of res (NULL: none) and, with emit, its
  * output; with free_job, free bj once written. The writes happen on a worker, in queue order. */
-void batch_lane_record(struct batch *b, struct bjob *bj, const rf_result *res, bool emit,
-                       bool free_job);
+void batch_lane_record(struct batch *b, struct bjob *bj, const struct engine_result *res,
+                       bool emit, bool free_job);
 /* Queue job bj's output, then free bj. */
 void batch_lane_emit(struct batch *b, struct bjob *bj);
 /* Whether the lane holds as many jobs as it may (start no more until it drains). */

@@ -26,7 +26,7 @@ struct eop {
 struct ejob {
         struct engine *e;
         struct engine_job spec;
-        rf_result res;
+        struct engine_result res;
         struct sandbox_plan *plan;
         struct sandbox_proc proc;
         int listener;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "ringfence.h"
+#include "engine/result.h"
 #include "policy/policy.h"
 
 /* How one job is run. */
@@ -28,7 +29,8 @@ struct engine_job {
 struct engine;
 
 /* Called once per job, on the engine's thread, with its result (valid during the call). */
-typedef void (*engine_done_fn)(void *ctx, const struct engine_job *job, const rf_result *res);
+typedef void (*engine_done_fn)(void *ctx, const struct engine_job *job,
+                               const struct engine_result *res);
 /* Called on the engine's thread for each signal read from the signal fd. */
 typedef void (*engine_signal_fn)(void *ctx, int signo);
 
@@ -82,6 +84,7 @@ void engine_cancel(struct engine *e, struct engine_op *op);
 
 /* Make *ret the result of a job that did not start: spawn error, exit status 125, exit code -1,
  * why (or nothing) as its error. */
-void engine_result_unstarted(rf_result *ret, const char *why);
+void engine_result_unstarted(struct engine_result *ret, const char *why);
 /* Run one job to its end (a one-job engine): fills *ret. signal_fd (or -1) is forwarded. */
-int engine_run_job(const struct engine_job *job, int signal_fd, rf_result *ret, rf_error *err);
+int engine_run_job(const struct engine_job *job, int signal_fd, struct engine_result *ret,
+                   rf_error *err);

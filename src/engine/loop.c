@@ -295,12 +295,12 @@ void engine_free(struct engine *e)
 }
 
 struct one_job {
-        rf_result *ret;
+        struct engine_result *ret;
         int32_t job_pid;
         struct engine *e;
 };
 
-static void one_done(void *ctx, const struct engine_job *job, const rf_result *res)
+static void one_done(void *ctx, const struct engine_job *job, const struct engine_result *res)
 {
         struct one_job *o = ctx;
         (void)job;
@@ -313,7 +313,7 @@ static void one_signal(void *ctx, int signo)
         engine_signal_all(o->e, signo);
 }
 
-void engine_result_unstarted(rf_result *ret, const char *why)
+void engine_result_unstarted(struct engine_result *ret, const char *why)
 {
         memset(ret, 0, sizeof(*ret));
         ret->status = RF_STATUS_SPAWN_ERROR;
@@ -322,7 +322,8 @@ void engine_result_unstarted(rf_result *ret, const char *why)
         snprintf(ret->error, sizeof(ret->error), "%s", why ? why : "");
 }
 
-int engine_run_job(const struct engine_job *job, int signal_fd, rf_result *ret, rf_error *err)
+int engine_run_job(const struct engine_job *job, int signal_fd, struct engine_result *ret,
+                   rf_error *err)
 {
         struct one_job o = { .ret = ret };
         int r;

@@ -15,17 +15,17 @@
 #include "base/base.h"
 #include "engine/verdict.h"
 
-static void record_violation(rf_result *res, int nr, const char *action,
+static void record_violation(struct engine_result *res, int nr, const char *action,
                              const struct policy_syscall_rule *rule)
 {
         const char *name = policy_syscall_name(nr);
-        rf_violation *v = NULL;
+        struct engine_violation *v = NULL;
 
         res->violations_total++;
         for (int i = 0; i < res->n_violations; i++)
                 if (res->violations[i].nr == nr)
                         v = &res->violations[i];
-        if (!v && res->n_violations < RF_MAX_VIOLATIONS) {
+        if (!v && res->n_violations < ENGINE_MAX_VIOLATIONS) {
                 v = &res->violations[res->n_violations++];
                 v->nr = nr;
                 snprintf(v->syscall, sizeof(v->syscall), "%s", name ? name : "unknown");
@@ -73,7 +73,7 @@ void engine_on_notification(struct ejob *w)
         (void)ioctl(w->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 }
 
-static void set_enforced(rf_result *r, const struct sandbox_plan *pl,
+static void set_enforced(struct engine_result *r, const struct sandbox_plan *pl,
                          const struct policy_limits *l)
 {
         const char *mem = limit_backend_name(pl->cgroup.memory_by);
@@ -91,7 +91,7 @@ static void set_enforced(rf_result *r, const struct sandbox_plan *pl,
         snprintf(r->enforced_output, sizeof(r->enforced_output), "%s", l->output ? "host" : "");
 }
 
-static void set_limit(rf_result *r, const char *name)
+static void set_limit(struct engine_result *r, const char *name)
 {
         snprintf(r->limit, sizeof(r->limit), "%s", name);
 }
@@ -99,7 +99,7 @@ static void set_limit(rf_result *r, const char *name)
 /* Decide status and exit status from what was seen. */
 void engine_verdict(struct ejob *w)
 {
-        rf_result *r = &w->res;
+        struct engine_result *r = &w->res;
         const struct policy_limits *l = &w->spec.policy->limits;
         struct cgroup_stats cg = { 0 };
         int st = w->exit_msg.status;

@@ -100,9 +100,9 @@ static const struct sample {
 
 static char *const echo_argv[] = { "echo", "hi", NULL };
 
-static rf_result sample_result(const struct sample *s)
+static struct engine_result sample_result(const struct sample *s)
 {
-        rf_result r = { 0 };
+        struct engine_result r = { 0 };
 
         r.status = s->status;
         r.exit_status = s->exit_status;
@@ -118,8 +118,8 @@ static rf_result sample_result(const struct sample *s)
         return r;
 }
 
-static int put(struct batch_writers *w, uint64_t seq, uint32_t attempt, const rf_result *res,
-               rf_error *err)
+static int put(struct batch_writers *w, uint64_t seq, uint32_t attempt,
+               const struct engine_result *res, rf_error *err)
 {
         struct batch_record rec = { .seq = seq, .attempt = attempt, .argv = echo_argv, .res = res,
                                     .command_line = "echo hi",
@@ -135,7 +135,7 @@ static void write_samples(const char *json, const char *joblog, bool append)
 
         ck_assert_int_eq(batch_writers_open(json, joblog, append, &w, &err), 0);
         for (size_t i = 0; i < ARRAY_SIZE(samples); i++) {
-                rf_result r = sample_result(&samples[i]);
+                struct engine_result r = sample_result(&samples[i]);
                 ck_assert_int_eq(put(w, i + 1, 1, &r, &err), 0);
         }
         ck_assert_int_eq(batch_writers_close(w, &err), 0);
@@ -239,7 +239,7 @@ START_TEST(joblog_command_one_line)
         static const char want[] =
                 "1\t:\t0.000\t     0.000\t0\t0\t0\t0\tsh -c printf 'a\tb'\0echo\n";
         struct batch_writers *w = NULL;
-        rf_result r = { .status = RF_STATUS_OK };
+        struct engine_result r = { .status = RF_STATUS_OK };
         struct batch_record rec = { .seq = 1, .attempt = 1, .argv = argv, .res = &r };
         _cleanup_free_ char *buf = NULL;
         size_t len, hl = strlen("Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\t"
@@ -294,7 +294,7 @@ END_TEST
 /* Put records until a write fails; returns how many went out, *ret_r the failure. */
 static size_t fill(struct batch_writers *w, int *ret_r, rf_error *err)
 {
-        rf_result r = sample_result(&samples[0]);
+        struct engine_result r = sample_result(&samples[0]);
         size_t n = 0;
         int ret = 0;
 
@@ -354,7 +354,7 @@ START_TEST(joblog_failure_takes_back_json)
         struct rlimit old, lim;
         struct sigaction ign = { .sa_handler = SIG_IGN }, old_sa;
         struct batch_writers *w = NULL;
-        rf_result res = sample_result(&samples[0]);
+        struct engine_result res = sample_result(&samples[0]);
         rf_error err = { 0 };
         struct stat st;
         size_t joblog_len;
@@ -423,7 +423,7 @@ START_TEST(torn_json_line)
 {
         struct batch_done_set *d = NULL;
         struct batch_writers *w = NULL;
-        rf_result res = sample_result(&samples[0]);
+        struct engine_result res = sample_result(&samples[0]);
         _cleanup_free_ char *buf = NULL;
         struct stat st;
         off_t whole;
@@ -459,7 +459,7 @@ END_TEST
 START_TEST(torn_tail_cut_on_append)
 {
         struct batch_writers *w = NULL;
-        rf_result res = sample_result(&samples[0]);
+        struct engine_result res = sample_result(&samples[0]);
         _cleanup_free_ char *buf = NULL;
         size_t len;
 
@@ -477,7 +477,7 @@ START_TEST(torn_joblog_line)
 {
         struct batch_done_set *d = NULL;
         struct batch_writers *w = NULL;
-        rf_result res = sample_result(&samples[0]);
+        struct engine_result res = sample_result(&samples[0]);
         _cleanup_free_ char *buf = NULL;
         struct stat st;
         off_t whole;
@@ -583,7 +583,7 @@ static void check_resume_set(const struct batch_done_set *d)
 
 static void write_retries(void)
 {
-        rf_result fail = sample_result(&samples[1]), ok = sample_result(&samples[0]);
+        struct engine_result fail = sample_result(&samples[1]), ok = sample_result(&samples[0]);
         struct batch_writers *w = NULL;
 
         ck_assert_int_eq(batch_writers_open(json_path, joblog_path, true, &w, NULL), 0);

@@ -34,7 +34,7 @@ struct sjob {
         char *argv[4];
         unsigned records;
         uint64_t relayed;     /* output bytes seen by on_output */
-        rf_result res;
+        struct engine_result res;
 };
 
 struct stress {
@@ -46,7 +46,7 @@ struct stress {
         size_t n, done;
 };
 
-static void on_done(void *ctx, const struct engine_job *job, const rf_result *res)
+static void on_done(void *ctx, const struct engine_job *job, const struct engine_result *res)
 {
         struct stress *s = ctx;
         struct sjob *j = job->user;
@@ -104,7 +104,7 @@ static void make_job(struct sjob *j)
 /* What is wrong with job j's record, or NULL. */
 static const char *check_record(const struct sjob *j)
 {
-        const rf_result *r = &j->res;
+        const struct engine_result *r = &j->res;
 
         if (j->records != 1)
                 return "not exactly one record";
