@@ -29,3 +29,8 @@ char *batch_record_json(const struct engine_result *r, uint64_t job, uint32_t at
 /* rec's record as one line with its newline (batch_record_json with rec's fields and extras),
  * as --json and record.json hold it; *ret_len is its length. */
 char *batch_record_line(const struct batch_record *rec, size_t *ret_len);
+
+/* batch_record_key's fast path alone (recscan.c): 1 when line (len bytes, without its newline)
+ * begins as batch_record_json writes records, with *ret_seq its job and *ret_failed whether its
+ * status is other than ok; 0 when it does not (then batch_record_key asks jansson). */
+int batch_record_key_fast(const char *line, size_t len, uint64_t *ret_seq, bool *ret_failed);

@@ -16,6 +16,7 @@
 #include "ringfence.h"
 #include "base/base.h"
 #include "batch/batch.h"
+#include "batch/record.h"
 #include "engine/result.h"
 
 /* A cursor over one line. */
@@ -76,9 +77,7 @@ static bool strings(struct scan *s)
         return lit(s, "]");
 }
 
-/* The fast path: 1 when line is a record as ringfence writes it (then *ret_seq, *ret_failed),
- * 0 when it is not (let jansson look at it). */
-static int fast_key(const char *line, size_t len, uint64_t *ret_seq, bool *ret_failed)
+int batch_record_key_fast(const char *line, size_t len, uint64_t *ret_seq, bool *ret_failed)
 {
         struct scan s = { line, line + len };
         uint64_t job, attempt;
@@ -129,7 +128,7 @@ int batch_record_key(const char *line, size_t len, uint64_t *ret_seq, bool *ret_
         json_error_t e;
         json_t *v;
 
-        if (fast_key(line, len, ret_seq, ret_failed))
+        if (batch_record_key_fast(line, len, ret_seq, ret_failed))
                 return 1;
         v = json_loadb(line, len, 0, &e);
         if (!v) {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Units for the record writers (--json, --joblog) and resume: every status in both formats, the
  * joblog exactly as GNU parallel writes it, appending, full disks (RLIMIT_FSIZE and a 64K tmpfs)
- * leaving whole records only, torn last lines cut on load, --resume-failed, a million records. */
+ * leaving whole records only, torn last lines cut on load, --resume-failed, a million records,
+ * and the one record writer read back by resume's fast path. */
 #include "config.h"
 
 #include <check.h>
@@ -22,6 +23,8 @@
 
 #include "base/base.h"
 #include "batch/batch.h"
+#include "batch/record.h"
+#include "engine/result.h"
 
 static char dir[64];
 static char json_path[128], joblog_path[128];
@@ -699,6 +702,155 @@ START_TEST(record_key)
 }
 END_TEST
 
+/* ---- the record writer against recscan's fast path (record.c, recscan.c) ------------------ */
+
+/* Commands whose words try to end the argv array or a string early. */
+static char *const cmd_plain[] = { "echo", "hi", NULL };
+static char *const cmd_none[] = { NULL };
+static char *const cmd_tricky[] = { "a\"],\"status\":\"ok\",", "c\\", "\\\"", "\x01\t\n\x7f",
+                                    "\xff\xfe \xc3\xa9 \xe2\x82", "[\"x\"]", "", NULL };
+static char *const *const cmds[] = { cmd_plain, cmd_none, cmd_tricky };
+
+/* A result of status st with every member the writer has set (one field combination of many). */
+static struct engine_result full_result(int st, int k)
+{
+        struct engine_result r = { .status = st, .exit_status = k % 2 ? 137 : 0,
+                                   .exit_code = k % 3 ? -1 : 3, .signal = k % 2 ? 9 : 0 };
+
+        snprintf(r.limit, sizeof(r.limit), "%s", k % 4 == 1 ? "memory" : "");
+        snprintf(r.error, sizeof(r.error), "%s", k % 5 == 2 ? "exec \"x\": No such file" : "");
+        r.start_unix_us = 1700000000123456 + k;
+        r.wall_us = r.user_us = r.sys_us = (uint64_t)k * 1000;
+        r.peak_memory = r.stdout_bytes = r.stderr_bytes = (uint64_t)k << 20;
+        r.output_truncated = k % 2;
+        r.n_violations = k % 3;
+        r.violations_total = (uint32_t)k;
+        for (int i = 0; i < r.n_violations; i++) {
+                snprintf(r.violations[i].syscall, sizeof(r.violations[i].syscall), "ptrace");
+                snprintf(r.violations[i].action, sizeof(r.violations[i].action), "kill");
+                snprintf(r.violations[i].rule, sizeof(r.violations[i].rule), "p: \"}\"");
+                r.violations[i].nr = 101;
+                r.violations[i].count = 2;
+        }
+        snprintf(r.enforced_memory, sizeof(r.enforced_memory), "%s", k % 2 ? "cgroup-v2" : "");
+        snprintf(r.enforced_time, sizeof(r.enforced_time), "%s", k % 3 ? "host" : "");
+        return r;
+}
+
+/* What jansson makes of a word of cmd_tricky[4]: each byte that is not UTF-8 becomes U+FFFD. */
+#define TRICKY_4_READ "\xef\xbf\xbd\xef\xbf\xbd \xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd"
+
+/* Check one written record: the fast path reads it (job, and failed unless ok), batch_record_key
+ * agrees, and jansson finds job, attempt, status and argv as written. */
+static void check_written(const char *line, size_t len, int st, uint64_t job, uint32_t attempt,
+                          char *const *argv)
+{
+        uint64_t seq = 0;
+        bool failed = false;
+        char why[160] = "";
+        json_error_t e;
+        json_t *v = json_loadb(line, len, 0, &e), *a = json_object_get(v, "argv");
+        size_t n = 0;
+
+        ck_assert_msg(batch_record_key_fast(line, len, &seq, &failed) == 1,
+                      "not on the fast path: %.*s", (int)len, line);
+        ck_assert_msg(seq == job && failed == (st != RF_STATUS_OK), "%.*s: read job %lu failed %d",
+                      (int)len, line, (unsigned long)seq, failed);
+        ck_assert_int_eq(batch_record_key(line, len, &seq, &failed, why, sizeof(why)), 1);
+        ck_assert(seq == job && failed == (st != RF_STATUS_OK));
+        ck_assert_msg(json_is_object(v), "%s: %.*s", e.text, (int)len, line);
+        ck_assert_uint_eq((uint64_t)json_integer_value(json_object_get(v, "job")), job);
+        ck_assert_int_eq(json_integer_value(json_object_get(v, "attempt")), attempt);
+        ck_assert_str_eq(json_string_value(json_object_get(v, "status")), engine_status_name(st));
+        for (; argv[n]; n++)
+                ck_assert_str_eq(json_string_value(json_array_get(a, n)),
+                                 argv[n] == cmd_tricky[4] ? TRICKY_4_READ : argv[n]);
+        ck_assert_uint_eq(json_array_size(a), n);
+        json_decref(v);
+}
+
+/* Write result r of job number job (x: a batch's extras, or NULL) with and without its newline,
+ * and read the record back. */
+static void write_read(const struct engine_result *r, uint64_t job, uint32_t attempt,
+                       char *const *argv, const struct batch_record_extra *x)
+{
+        size_t len, len_nl;
+        _cleanup_free_ char *line = batch_record_json(r, job, attempt, argv, x, false, &len);
+        _cleanup_free_ char *nl = batch_record_json(r, job, attempt, argv, x, true, &len_nl);
+
+        ck_assert_uint_eq(len, strlen(line));
+        ck_assert_uint_eq(len_nl, len + 1);
+        ck_assert(memcmp(line, nl, len) == 0 && nl[len] == '\n');
+        check_written(line, len, r->status, job, attempt, argv);
+}
+
+/* Each status (one per loop index), with many field combinations, commands, job numbers and
+ * batch extras: whatever batch_record_json writes, recscan.c's fast path reads back exactly (its
+ * field order is the writer's). */
+START_TEST(record_writer_fast_path)
+{
+        static const uint64_t jobs[] = { 1, 42, 999999999999999999 };
+        static const struct batch_record_extra extras[] = {
+                { 0 }, { .stdin_bytes = 17 }, { .key = "0123456789abcdef", .shard = "3/8" },
+                { .key = "fedcba9876543210", .stdin_bytes = 1 },
+        };
+        int k = 0;
+
+        for (size_t c = 0; c < ARRAY_SIZE(cmds); c++)
+                for (size_t i = 0; i < ARRAY_SIZE(jobs); i++)
+                        for (size_t x = 0; x <= ARRAY_SIZE(extras); x++, k++) {
+                                struct engine_result r = full_result(_i, k);
+                                write_read(&r, jobs[i], (uint32_t)(k % 3 + 1), cmds[c],
+                                           x < ARRAY_SIZE(extras) ? &extras[x] : NULL);
+                        }
+}
+END_TEST
+
+/* A status the writer does not know is written "unknown", which the fast path leaves to jansson
+ * (a failed job, then). */
+START_TEST(record_unknown_status)
+{
+        struct engine_result r = full_result(_RF_STATUS_MAX, 3);
+        size_t len;
+        _cleanup_free_ char *line = batch_record_json(&r, 5, 1, cmd_plain, NULL, false, &len);
+        uint64_t seq = 0;
+        bool failed = false;
+        char why[160] = "";
+
+        ck_assert_ptr_nonnull(strstr(line, "\"status\":\"unknown\""));
+        ck_assert_int_eq(batch_record_key_fast(line, len, &seq, &failed), 0);
+        ck_assert_int_eq(batch_record_key(line, len, &seq, &failed, why, sizeof(why)), 1);
+        ck_assert(seq == 5 && failed);
+}
+END_TEST
+
+/* A batch's record (batch_record_line, what --json and record.json hold): the result's members,
+ * then key and shard with shards, then stdin_bytes, and the newline. */
+START_TEST(record_line_extras)
+{
+        struct engine_result r = sample_result(&samples[0]);
+        struct batch_record rec = { .seq = 3, .attempt = 2, .argv = echo_argv, .res = &r,
+                                    .extra.stdin_bytes = 9 };
+        size_t len;
+        char *line = batch_record_line(&rec, &len);
+        const char *tail = "\"output_truncated\":false,\"enforced_by\":{},\"stdin_bytes\":9}\n";
+
+        ck_assert_uint_gt(len, strlen(tail));
+        ck_assert_str_eq(line + len - strlen(tail), tail);
+        free(line);
+        rec.extra.key = "00000000000000ff";
+        line = batch_record_line(&rec, &len);
+        tail = "{},\"key\":\"00000000000000ff\",\"shard\":\"\",\"stdin_bytes\":9}\n";
+        ck_assert_str_eq(line + len - strlen(tail), tail);
+        free(line);
+        rec.extra.shard = "1/4";
+        line = batch_record_line(&rec, &len);
+        tail = "\"key\":\"00000000000000ff\",\"shard\":\"1/4\",\"stdin_bytes\":9}\n";
+        ck_assert_str_eq(line + len - strlen(tail), tail);
+        free(line);
+}
+END_TEST
+
 /* ---- rebuilding lost joblog lines (rebuild.c) ---------------------------------------------- */
 
 /* Keep the first keep lines of path (header included). */
@@ -874,6 +1026,9 @@ int main(void)
         tcase_add_test(rs, resume_sets);
         tcase_add_test(rs, sparse_job_numbers);
         tcase_add_loop_test(rs, record_key, 0, (int)ARRAY_SIZE(key_cases));
+        tcase_add_loop_test(rs, record_writer_fast_path, 0, _RF_STATUS_MAX);
+        tcase_add_test(rs, record_unknown_status);
+        tcase_add_test(rs, record_line_extras);
         tcase_add_test(rs, rebuild_lost_lines);
         tcase_add_test(rs, rebuild_second_attempt);
         tcase_add_test(rs, rebuild_out_of_order);
