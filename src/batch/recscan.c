@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Reading a --json result record's key back (resume.c, rebuild.c): its job number, and whether
- * it failed. The records ringfence writes all begin the same way, {"job":N,"attempt":M,
- * "argv":[...],"status":"S", so a fast path reads those fields straight from the text (a
- * million records in a fraction of a second, against about 11 s through jansson); a line that
- * begins any other way is parsed with jansson. Either way the fields are checked: a job number
- * of 1 or more, an attempt of 1 or more, a status that is a string (on the fast path, one that
- * ringfence writes), and a line that closes its object. */
+ * it failed. Every record ringfence writes comes from batch_record_json (record.c) and begins
+ * {"job":N,"attempt":M,"argv":[...],"status":"S" (test_batch_results holds the writer to that),
+ * so a fast path reads those fields straight from the text (a million records in a fraction of
+ * a second, against about 11 s through jansson); a line that begins any other way is parsed
+ * with jansson. Either way the fields are checked: a job number of 1 or more, an attempt of 1
+ * or more, a status that is a string (on the fast path, one that ringfence writes), and a line
+ * that closes its object. */
 #include "config.h"
 
 #include <errno.h>
