@@ -84,7 +84,5 @@ void engine_prep_waitid(struct io_uring_sqe *sqe, int pidfd, siginfo_t *info);
 int ejob_start(struct engine *e, const struct engine_job *spec, rf_error *err);
 /* Handle one completion of one of a job's operations (job.c). */
 void ejob_complete(struct ejob *j, int kind, int res, unsigned cqe_flags);
-/* Answer of a worker that planned and spawned a job (job.c). */
-void ejob_spawned(void *arg, int result);
 /* Kill a job's init (job.c). */
 void ejob_kill(struct ejob *j, int signo);

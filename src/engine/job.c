@@ -366,7 +366,8 @@ static int spawn_task(void *arg)
         return r < 0 ? r : sandbox_spawn(j->plan, &j->proc, &j->spawn_err);
 }
 
-void ejob_spawned(void *arg, int result)
+/* The worker's answer, on the engine's thread: the rest of the start. */
+static void ejob_spawned(void *arg, int result)
 {
         struct ejob *j = arg;
 
