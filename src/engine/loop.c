@@ -15,7 +15,13 @@
 #include "engine/engine-internal.h"
 #include "engine/pool.h"
 
-#define IORING_OP_WAITID_ 50 /* Linux 6.7; liburing 2.3 predates it */
+/* IORING_OP_WAITID (Linux 6.7): the headers' value where they declare it (configure checks);
+ * liburing 2.3's headers predate it, and then the kernel's number is used. */
+#if HAVE_DECL_IORING_OP_WAITID
+#define ENGINE_OP_WAITID IORING_OP_WAITID
+#else
+#define ENGINE_OP_WAITID 50
+#endif
 
 /* A user op's user_data is its address with the low bit set (struct eop never has it). */
 #define USER_OP_BIT 1u
@@ -61,7 +67,7 @@ void engine_arm(struct engine *e, struct io_uring_sqe *sqe, struct eop *op)
 void engine_prep_waitid(struct io_uring_sqe *sqe, int pidfd, siginfo_t *info)
 {
         memset(sqe, 0, sizeof(*sqe));
-        sqe->opcode = IORING_OP_WAITID_;
+        sqe->opcode = ENGINE_OP_WAITID;
         sqe->fd = pidfd;
         sqe->len = P_PIDFD;
         sqe->file_index = WEXITED;
@@ -133,7 +139,7 @@ int engine_new(engine_done_fn done, engine_signal_fn on_signal, int signal_fd, v
                                     strerror(-r));
         }
         probe = io_uring_get_probe_ring(&e->ring);
-        e->have_waitid = probe && io_uring_opcode_supported(probe, IORING_OP_WAITID_);
+        e->have_waitid = probe && io_uring_opcode_supported(probe, ENGINE_OP_WAITID);
         io_uring_free_probe(probe);
         e->done = done;
         e->on_signal = on_signal;
