@@ -229,9 +229,8 @@ static int start(struct batch *b, struct bjob *bj, rf_error *err)
                 job.stdio[0] = bj->stdin_fd;
         }
         batch_running_add(b, bj);
-        if ((r = engine_start(b->e, &job, err)) < 0)
-                batch_running_remove(b, bj);
-        return r;
+        engine_start(b->e, &job);
+        return 0;
 }
 
 static void tag_of(struct bjob *bj)

@@ -80,8 +80,9 @@ void engine_arm(struct engine *e, struct io_uring_sqe *sqe, struct eop *op);
 /* Prepare an IORING_OP_WAITID on pidfd (liburing 2.3 has no helper). */
 void engine_prep_waitid(struct io_uring_sqe *sqe, int pidfd, siginfo_t *info);
 
-/* Start a job: plan, spawn, arm its operations (job.c). */
-int ejob_start(struct engine *e, const struct engine_job *spec, rf_error *err);
+/* Start a job: plan and spawn it (here, or on the pool), then arm its operations (job.c). It
+ * cannot fail: a job that cannot start ends at once with its spawn-error result. */
+void ejob_start(struct engine *e, const struct engine_job *spec);
 /* Handle one completion of one of a job's operations (job.c). */
 void ejob_complete(struct ejob *j, int kind, int res, unsigned cqe_flags);
 /* Kill a job's init (job.c). */

@@ -48,9 +48,9 @@ int engine_submit(struct engine *e, int (*fn)(void *arg), void (*done)(void *arg
 /* Kill every running job, wait for their results, and free e (NULL is fine). */
 void engine_free(struct engine *e);
 
-/* Start job now. A job that cannot start still gets its result through done (status
- * spawn-error); the return value is 0 then too. Returns -errno only when the engine itself fails. */
-int engine_start(struct engine *e, const struct engine_job *job, rf_error *err);
+/* Start job now. It cannot fail: a job that cannot start gets its result through done (status
+ * spawn-error, why in its error), maybe before this returns. */
+void engine_start(struct engine *e, const struct engine_job *job);
 
 /* Wait for events (at most timeout_ms, -1 for no limit) and handle them all; done is called for
  * the jobs that finish, and that of each engine_submit task that finished. Returns at once when

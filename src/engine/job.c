@@ -377,7 +377,7 @@ static void ejob_spawned(void *arg, int result)
         started(j, result);
 }
 
-int ejob_start(struct engine *e, const struct engine_job *spec, rf_error *err)
+void ejob_start(struct engine *e, const struct engine_job *spec)
 {
         struct ejob *j = xcalloc(1, sizeof(*j));
         const struct policy_limits *l = &spec->policy->limits;
@@ -405,13 +405,10 @@ int ejob_start(struct engine *e, const struct engine_job *spec, rf_error *err)
                 j->spawning = true;
                 r = pool_submit(e->pool, spawn_task, ejob_spawned, j, &j->spawn_err);
                 if (r == 0)
-                        return 0;
+                        return;
                 j->spawning = false;
         }
         if (r == 0)
                 r = spawn_task(j);
-        if (r < 0 && err)
-                *err = j->spawn_err;
         started(j, r);
-        return 0;
 }

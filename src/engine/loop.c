@@ -183,9 +183,9 @@ static void user_complete(struct engine *e, uint64_t data, int res)
         op->complete(op, res);
 }
 
-int engine_start(struct engine *e, const struct engine_job *job, rf_error *err)
+void engine_start(struct engine *e, const struct engine_job *job)
 {
-        return ejob_start(e, job, err);
+        ejob_start(e, job);
 }
 
 int engine_running(const struct engine *e)
@@ -341,12 +341,11 @@ int engine_run_job(const struct engine_job *job, int signal_fd, rf_result *ret, 
                 engine_result_unstarted(ret, err ? err->msg : strerror(-r));
                 return r;
         }
-        r = engine_start(o.e, job, err);
-        /* A job that could not start has its result already: wait for nothing (engine_wait
-         * would sit on the signal fd for ever). */
-        if (r == 0)
-                while (engine_running(o.e) > 0 && (r = engine_wait(o.e, -1)) > 0)
-                        ;
+        engine_start(o.e, job);
+        /* A job that could not start has its result already and is not running: wait for
+         * nothing then (engine_wait would sit on the signal fd for ever). */
+        while (engine_running(o.e) > 0 && (r = engine_wait(o.e, -1)) > 0)
+                ;
         engine_free(o.e);
         return r < 0 ? r : 0;
 }
