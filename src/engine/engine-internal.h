@@ -26,7 +26,8 @@ struct eop {
 struct ejob {
         struct engine *e;
         struct engine_job spec;
-        rf_result res;
+        rf_result res; /* what is counted while it runs (start and wall time, output bytes,
+                        * violations): a fact for the verdict, which makes the result */
         struct sandbox_plan *plan;
         struct sandbox_proc proc;
         int listener;

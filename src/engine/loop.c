@@ -319,15 +319,6 @@ static void one_signal(void *ctx, int signo)
         engine_signal_all(o->e, signo);
 }
 
-void engine_result_unstarted(rf_result *ret, const char *why)
-{
-        memset(ret, 0, sizeof(*ret));
-        ret->status = RF_STATUS_SPAWN_ERROR;
-        ret->exit_status = RF_EXIT_INTERNAL;
-        ret->exit_code = -1;
-        snprintf(ret->error, sizeof(ret->error), "%s", why ? why : "");
-}
-
 int engine_run_job(const struct engine_job *job, int signal_fd, rf_result *ret, rf_error *err)
 {
         struct one_job o = { .ret = ret };
