@@ -176,12 +176,9 @@ static void skip(struct batch *b, struct bjob *bj)
 {
         rf_result res;
 
-        memset(&res, 0, sizeof(res));
+        engine_result_unstarted(&res, bj->in.error);
         res.status = RF_STATUS_SKIPPED;
-        res.exit_status = RF_EXIT_INTERNAL;
-        res.exit_code = -1;
         res.start_unix_us = (int64_t)time(NULL) * 1000000;
-        snprintf(res.error, sizeof(res.error), "%s", bj->in.error);
         bj->attempt = 1; /* the one time it was considered */
         fprintf(stderr, "ringfence batch: %s (job %llu skipped)\n", bj->in.error,
                 (unsigned long long)bj->in.seq);
