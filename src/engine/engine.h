@@ -81,7 +81,8 @@ void engine_read(struct engine *e, int fd, void *buf, unsigned n, struct engine_
 void engine_cancel(struct engine *e, struct engine_op *op);
 
 /* Make *ret the result of a job that did not start: spawn error, exit status 125, exit code -1,
- * why (or nothing) as its error. */
+ * why (or nothing) as its error, the rest zero. Every such result starts here: the verdict's,
+ * rf_run's, and a skipped job's record (then marked skipped). */
 void engine_result_unstarted(rf_result *ret, const char *why);
 /* Run one job to its end (a one-job engine): fills *ret. signal_fd (or -1) is forwarded. */
 int engine_run_job(const struct engine_job *job, int signal_fd, rf_result *ret, rf_error *err);
