@@ -13,6 +13,7 @@
 
 #include "base/base.h"
 #include "engine/verdict.h"
+#include "helpers.h"
 
 /* Wait statuses as waitpid gives them. */
 #define EXITED(code) ((code) << 8)
@@ -20,6 +21,10 @@
 
 /* The facts of a command that ran and whose end the init saw (add .wait_status). */
 #define RAN .spawned = true, .command_started = true, .exited = true, .init_code = CLD_EXITED
+/* The facts of a job whose setup or exec failed at step with errno e, described as why. */
+#define SETUP_FAILED(step, e, why)                                                              \
+        .spawned = true, .setup_failed = true, .setup_step = (step), .setup_errno = (e),        \
+        .error = why
 
 /* One row: the facts, and what the record must say. error: a part of the record's error, or
  * NULL for none. */
@@ -112,24 +117,19 @@ static const struct row rows[] = {
         /* spawn-error: 125, or 126 and 127 for the exec */
         { "not spawned", { .error = "pipe: Too many open files" }, RF_STATUS_SPAWN_ERROR, 125,
           -1, 0, "", "pipe: Too many open files" },
-        { "exec: not found", { .spawned = true, .setup_failed = true, .setup_step = STEP_EXEC,
-                               .setup_errno = ENOENT,
-                               .error = "exec \"nope\": No such file or directory" },
+        { "exec: not found",
+          { SETUP_FAILED(STEP_EXEC, ENOENT, "exec \"nope\": No such file or directory") },
           RF_STATUS_SPAWN_ERROR, 127, -1, 0, "", "exec \"nope\"" },
-        { "exec: permission denied", { .spawned = true, .setup_failed = true,
-                                       .setup_step = STEP_EXEC, .setup_errno = EACCES,
-                                       .error = "exec \"x\": Permission denied" },
+        { "exec: permission denied",
+          { SETUP_FAILED(STEP_EXEC, EACCES, "exec \"x\": Permission denied") },
           RF_STATUS_SPAWN_ERROR, 126, -1, 0, "", "Permission denied" },
-        { "exec: not an executable", { .spawned = true, .setup_failed = true,
-                                       .setup_step = STEP_EXEC, .setup_errno = ENOEXEC,
-                                       .error = "exec \"x\": Exec format error" },
+        { "exec: not an executable",
+          { SETUP_FAILED(STEP_EXEC, ENOEXEC, "exec \"x\": Exec format error") },
           RF_STATUS_SPAWN_ERROR, 126, -1, 0, "", "Exec format error" },
-        { "setup: a mount step", { .spawned = true, .setup_failed = true,
-                                   .setup_step = STEP_BIND, .setup_errno = ENOENT,
-                                   .error = "could not set up the sandbox at step \"bind\"" },
+        { "setup: a mount step",
+          { SETUP_FAILED(STEP_BIND, ENOENT, "could not set up the sandbox at step \"bind\"") },
           RF_STATUS_SPAWN_ERROR, 125, -1, 0, "", "step \"bind\"" },
-        { "setup: chdir", { .spawned = true, .setup_failed = true, .setup_step = STEP_CHDIR,
-                            .setup_errno = ENOENT, .error = "chdir \"/x\": No such file" },
+        { "setup: chdir", { SETUP_FAILED(STEP_CHDIR, ENOENT, "chdir \"/x\": No such file") },
           RF_STATUS_SPAWN_ERROR, 125, -1, 0, "", "chdir" },
         { "init ended during setup", { .spawned = true, .init_code = CLD_EXITED,
                                        .init_status = 3 },
@@ -185,13 +185,11 @@ static const struct row rows[] = {
         { "memory over SIGSYS: still a violation", { RAN, .wait_status = KILLED(SIGSYS),
                                                      .memory_limit_hit = true },
           RF_STATUS_VIOLATION, 128 + SIGSYS, -1, SIGSYS, "memory", NULL },
-        { "setup error over a timeout", { .spawned = true, .setup_failed = true,
-                                          .setup_step = STEP_EXEC, .setup_errno = ENOENT,
-                                          .timed_out = true, .error = "exec \"x\": gone" },
+        { "setup error over a timeout",
+          { SETUP_FAILED(STEP_EXEC, ENOENT, "exec \"x\": gone"), .timed_out = true },
           RF_STATUS_SPAWN_ERROR, 127, -1, 0, "", "exec" },
-        { "setup error over an exit", { RAN, .wait_status = EXITED(0), .setup_failed = true,
-                                        .setup_step = STEP_SECCOMP, .setup_errno = EINVAL,
-                                        .error = "seccomp" },
+        { "setup error over an exit", { SETUP_FAILED(STEP_SECCOMP, EINVAL, "seccomp"),
+                                        .command_started = true, .exited = true },
           RF_STATUS_SPAWN_ERROR, 125, -1, 0, "", "seccomp" },
         { "not spawned over everything", { .timed_out = true, .killed_violation = true,
                                            .output_cut = true, .memory_limit_hit = true,
@@ -322,6 +320,18 @@ START_TEST(test_usage)
 }
 END_TEST
 
+/* The seven enforcement words of r: memory, pids, cpu, files, file size, time, output. */
+static void expect_enforced(const rf_result *r, const char *const want[7])
+{
+        const char *const got[7] = { r->enforced_memory, r->enforced_pids, r->enforced_cpu,
+                                     r->enforced_files, r->enforced_file_size, r->enforced_time,
+                                     r->enforced_output };
+
+        for (int i = 0; i < 7; i++)
+                ck_assert_msg(strcmp(got[i], want[i]) == 0,
+                              "enforced %d: \"%s\", expected \"%s\"", i, got[i], want[i]);
+}
+
 /* Which mechanism enforced each limit: "" when unset, the cgroup backend for memory and pids or
  * else rlimit, rlimit for cpu, files and file size, the host for time and output. */
 START_TEST(test_enforced)
@@ -330,43 +340,32 @@ START_TEST(test_enforced)
                                .pids_by = LIMIT_BY_NONE,
                                .limits = { .timeout_ms = 1, .cpu_ms = 1, .memory = 1, .pids = 1,
                                            .files = 1, .file_size = 1, .output = 1 } };
+        static const char *const v1_pids[7] = { "rlimit", "cgroup-v1", "rlimit", "rlimit",
+                                                "rlimit",  "host",      "host" };
+        static const char *const none[7] = { "", "", "", "", "", "", "" };
         rf_result r;
 
         engine_verdict(&f, &r);
-        ck_assert_str_eq(r.enforced_memory, "cgroup-v2");
-        ck_assert_str_eq(r.enforced_pids, "rlimit");
-        ck_assert_str_eq(r.enforced_cpu, "rlimit");
-        ck_assert_str_eq(r.enforced_files, "rlimit");
-        ck_assert_str_eq(r.enforced_file_size, "rlimit");
-        ck_assert_str_eq(r.enforced_time, "host");
-        ck_assert_str_eq(r.enforced_output, "host");
+        expect_enforced(&r, (const char *const[7]){ "cgroup-v2", "rlimit", "rlimit", "rlimit",
+                                                    "rlimit", "host", "host" });
         f.memory_by = LIMIT_BY_NONE;
         f.pids_by = LIMIT_BY_CGROUP_V1;
         engine_verdict(&f, &r);
-        ck_assert_str_eq(r.enforced_memory, "rlimit");
-        ck_assert_str_eq(r.enforced_pids, "cgroup-v1");
+        expect_enforced(&r, v1_pids);
         /* a setup error still says how the limits were enforced */
         f.setup_failed = true;
         engine_verdict(&f, &r);
-        ck_assert_str_eq(r.enforced_pids, "cgroup-v1");
-        ck_assert_str_eq(r.enforced_time, "host");
+        expect_enforced(&r, v1_pids);
         /* the limits unset: nothing enforced */
         memset(&f.limits, 0, sizeof(f.limits));
         f.setup_failed = false;
         engine_verdict(&f, &r);
-        ck_assert_str_eq(r.enforced_memory, "");
-        ck_assert_str_eq(r.enforced_pids, "");
-        ck_assert_str_eq(r.enforced_cpu, "");
-        ck_assert_str_eq(r.enforced_files, "");
-        ck_assert_str_eq(r.enforced_file_size, "");
-        ck_assert_str_eq(r.enforced_time, "");
-        ck_assert_str_eq(r.enforced_output, "");
+        expect_enforced(&r, none);
         /* never spawned: nothing enforced, limits or not */
         f = (struct job_facts){ .limits = { .timeout_ms = 1, .memory = 1 },
                                 .memory_by = LIMIT_BY_CGROUP_V2 };
         engine_verdict(&f, &r);
-        ck_assert_str_eq(r.enforced_memory, "");
-        ck_assert_str_eq(r.enforced_time, "");
+        expect_enforced(&r, none);
 }
 END_TEST
 
@@ -415,8 +414,6 @@ int main(void)
 {
         Suite *s = suite_create("engine_verdict");
         TCase *tc = tcase_create("verdict");
-        SRunner *sr;
-        int failed;
 
         tcase_add_loop_test(tc, test_row, 0, (int)ARRAY_SIZE(rows));
         tcase_add_test(tc, test_every_status_and_limit_has_a_row);
@@ -425,9 +422,5 @@ int main(void)
         tcase_add_test(tc, test_enforced);
         tcase_add_test(tc, test_violations);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }
