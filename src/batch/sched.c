@@ -177,12 +177,9 @@ static void skip(struct batch *b, struct bjob *bj)
 {
         struct engine_result res;
 
-        memset(&res, 0, sizeof(res));
+        engine_result_unstarted(&res, bj->in.error);
         res.status = RF_STATUS_SKIPPED;
-        res.exit_status = RF_EXIT_INTERNAL;
-        res.exit_code = -1;
         res.start_unix_us = (int64_t)time(NULL) * 1000000;
-        snprintf(res.error, sizeof(res.error), "%s", bj->in.error);
         bj->attempt = 1; /* the one time it was considered */
         fprintf(stderr, "ringfence batch: %s (job %llu skipped)\n", bj->in.error,
                 (unsigned long long)bj->in.seq);
@@ -230,9 +227,8 @@ static int start(struct batch *b, struct bjob *bj, rf_error *err)
                 job.stdio[0] = bj->stdin_fd;
         }
         batch_running_add(b, bj);
-        if ((r = engine_start(b->e, &job, err)) < 0)
-                batch_running_remove(b, bj);
-        return r;
+        engine_start(b->e, &job);
+        return 0;
 }
 
 static void tag_of(struct bjob *bj)

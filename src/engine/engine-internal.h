@@ -26,6 +26,8 @@ struct eop {
 struct ejob {
         struct engine *e;
         struct engine_job spec;
+        /* what is counted while it runs (start and wall time, output bytes, violations): a fact
+         * for the verdict, which makes the result */
         struct engine_result res;
         struct sandbox_plan *plan;
         struct sandbox_proc proc;
@@ -80,11 +82,10 @@ void engine_arm(struct engine *e, struct io_uring_sqe *sqe, struct eop *op);
 /* Prepare an IORING_OP_WAITID on pidfd (liburing 2.3 has no helper). */
 void engine_prep_waitid(struct io_uring_sqe *sqe, int pidfd, siginfo_t *info);
 
-/* Start a job: plan, spawn, arm its operations (job.c). */
-int ejob_start(struct engine *e, const struct engine_job *spec, rf_error *err);
+/* Start a job: plan and spawn it (here, or on the pool), then arm its operations (job.c). It
+ * cannot fail: a job that cannot start ends at once with its spawn-error result. */
+void ejob_start(struct engine *e, const struct engine_job *spec);
 /* Handle one completion of one of a job's operations (job.c). */
 void ejob_complete(struct ejob *j, int kind, int res, unsigned cqe_flags);
-/* Answer of a worker that planned and spawned a job (job.c). */
-void ejob_spawned(void *arg, int result);
 /* Kill a job's init (job.c). */
 void ejob_kill(struct ejob *j, int signo);

@@ -50,9 +50,9 @@ int engine_submit(struct engine *e, int (*fn)(void *arg), void (*done)(void *arg
 /* Kill every running job, wait for their results, and free e (NULL is fine). */
 void engine_free(struct engine *e);
 
-/* Start job now. A job that cannot start still gets its result through done (status
- * spawn-error); the return value is 0 then too. Returns -errno only when the engine itself fails. */
-int engine_start(struct engine *e, const struct engine_job *job, rf_error *err);
+/* Start job now. It cannot fail: a job that cannot start gets its result through done (status
+ * spawn-error, why in its error), maybe before this returns. */
+void engine_start(struct engine *e, const struct engine_job *job);
 
 /* Wait for events (at most timeout_ms, -1 for no limit) and handle them all; done is called for
  * the jobs that finish, and that of each engine_submit task that finished. Returns at once when
@@ -83,7 +83,8 @@ void engine_read(struct engine *e, int fd, void *buf, unsigned n, struct engine_
 void engine_cancel(struct engine *e, struct engine_op *op);
 
 /* Make *ret the result of a job that did not start: spawn error, exit status 125, exit code -1,
- * why (or nothing) as its error. */
+ * why (or nothing) as its error, the rest zero. Every such result starts here: the verdict's,
+ * rf_run's, and a skipped job's record (then marked skipped). */
 void engine_result_unstarted(struct engine_result *ret, const char *why);
 /* Run one job to its end (a one-job engine): fills *ret. signal_fd (or -1) is forwarded. */
 int engine_run_job(const struct engine_job *job, int signal_fd, struct engine_result *ret,

@@ -160,7 +160,6 @@ static void on_output(struct ejob *j, int i, int n)
                 keep = cap > used ? cap - used : 0;
                 if (!j->output_cut) {
                         j->output_cut = true;
-                        j->res.output_truncated = 1;
                         ejob_kill(j, SIGKILL);
                 }
         }
@@ -227,15 +226,62 @@ static void on_exit_(struct ejob *j, int res)
                 arm_timer(j, EOP_DRAIN, &j->drain_ts, 1000);
 }
 
+/* Everything the verdict needs to know of j, from j, its plan and its cgroup: the one place that
+ * reads them for it. */
+static void gather_facts(const struct ejob *j, struct job_facts *f)
+{
+        const struct rusage *ru = &j->exit_msg.ru;
+        struct cgroup_stats cg = { 0 };
+
+        memset(f, 0, sizeof(*f));
+        f->spawned = j->plan != NULL;
+        f->setup_failed = j->got_error;
+        f->setup_step = j->error_msg.step;
+        f->setup_errno = j->error_msg.err;
+        if (!j->plan)
+                snprintf(f->error, sizeof(f->error), "%s", j->spawn_err.msg);
+        else if (j->got_error)
+                sandbox_describe_error(j->plan, &j->error_msg, f->error, sizeof(f->error));
+        f->command_started = j->started;
+        f->exited = j->got_exit;
+        f->wait_status = j->exit_msg.status;
+        f->user_us = (uint64_t)ru->ru_utime.tv_sec * 1000000 + (uint64_t)ru->ru_utime.tv_usec;
+        f->sys_us = (uint64_t)ru->ru_stime.tv_sec * 1000000 + (uint64_t)ru->ru_stime.tv_usec;
+        f->peak_rss = (uint64_t)ru->ru_maxrss * 1024;
+        f->init_code = j->info.si_code;
+        f->init_status = j->info.si_status;
+        f->timed_out = j->timed_out;
+        f->killed_violation = j->killed_violation;
+        f->output_cut = j->output_cut;
+        if (j->plan) {
+                (void)cgroup_job_stats(&j->plan->cgroup, &cg);
+                f->memory_by = j->plan->cgroup.memory_by;
+                f->pids_by = j->plan->cgroup.pids_by;
+        }
+        f->memory_limit_hit = cg.memory_limit_hit;
+        f->pids_limit_hit = cg.pids_limit_hit;
+        f->cgroup_peak_memory = cg.peak_memory;
+        f->limits = j->spec.policy->limits;
+        f->start_unix_us = j->res.start_unix_us;
+        f->wall_us = j->res.wall_us;
+        f->stdout_bytes = j->res.stdout_bytes;
+        f->stderr_bytes = j->res.stderr_bytes;
+        f->violations = j->res.violations;
+        f->n_violations = j->res.n_violations;
+        f->violations_total = j->res.violations_total;
+}
+
 static void finish(struct ejob *j)
 {
         struct engine *e = j->e;
+        struct job_facts f;
+        struct engine_result res;
 
         j->res.wall_us = now_us(CLOCK_MONOTONIC) - j->start_us;
         if (j->proc.chan >= 0)
                 on_channel(j, false); /* what the init said before its end */
-        if (j->plan)
-                engine_verdict(j);
+        gather_facts(j, &f);
+        engine_verdict(&f, &res);
         e->running--;
         if (j->prev)
                 j->prev->next = j->next;
@@ -243,7 +289,7 @@ static void finish(struct ejob *j)
                 e->jobs = j->next;
         if (j->next)
                 j->next->prev = j->prev;
-        e->done(e->ctx, &j->spec, &j->res);
+        e->done(e->ctx, &j->spec, &res);
         close_fd(&j->listener);
         close_fd(&j->pipes[0]);
         close_fd(&j->pipes[1]);
@@ -325,10 +371,8 @@ static void started(struct ejob *j, int r)
                 if (j->pipes[i] >= 0)
                         close(j->stdio[i + 1]);
         if (r < 0) {
-                /* Could not start: that is this job's result, not the engine's failure. */
-                j->res.status = RF_STATUS_SPAWN_ERROR;
-                j->res.exit_status = RF_EXIT_INTERNAL;
-                snprintf(j->res.error, sizeof(j->res.error), "%s", j->spawn_err.msg);
+                /* Could not start: that is this job's result (spawn_err says why, plan is
+                 * NULL), not the engine's failure. */
                 j->exited = true;
                 sandbox_plan_free(j->plan);
                 j->plan = NULL;
@@ -366,7 +410,8 @@ static int spawn_task(void *arg)
         return r < 0 ? r : sandbox_spawn(j->plan, &j->proc, &j->spawn_err);
 }
 
-void ejob_spawned(void *arg, int result)
+/* The worker's answer, on the engine's thread: the rest of the start. */
+static void ejob_spawned(void *arg, int result)
 {
         struct ejob *j = arg;
 
@@ -376,7 +421,7 @@ void ejob_spawned(void *arg, int result)
         started(j, result);
 }
 
-int ejob_start(struct engine *e, const struct engine_job *spec, rf_error *err)
+void ejob_start(struct engine *e, const struct engine_job *spec)
 {
         struct ejob *j = xcalloc(1, sizeof(*j));
         const struct policy_limits *l = &spec->policy->limits;
@@ -390,7 +435,6 @@ int ejob_start(struct engine *e, const struct engine_job *spec, rf_error *err)
                 j->stdio[i] = spec->stdio[i];
         for (int k = 0; k < _EOP_MAX; k++)
                 j->ops[k] = (struct eop){ .job = j, .kind = k };
-        j->res.exit_code = -1;
         j->res.start_unix_us = (int64_t)now_us(CLOCK_REALTIME);
         j->start_us = now_us(CLOCK_MONOTONIC);
         j->next = e->jobs;
@@ -404,13 +448,10 @@ int ejob_start(struct engine *e, const struct engine_job *spec, rf_error *err)
                 j->spawning = true;
                 r = pool_submit(e->pool, spawn_task, ejob_spawned, j, &j->spawn_err);
                 if (r == 0)
-                        return 0;
+                        return;
                 j->spawning = false;
         }
         if (r == 0)
                 r = spawn_task(j);
-        if (r < 0 && err)
-                *err = j->spawn_err;
         started(j, r);
-        return 0;
 }

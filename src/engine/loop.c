@@ -15,7 +15,13 @@
 #include "engine/engine-internal.h"
 #include "engine/pool.h"
 
-#define IORING_OP_WAITID_ 50 /* Linux 6.7; liburing 2.3 predates it */
+/* IORING_OP_WAITID (Linux 6.7): the headers' value where they declare it (configure checks);
+ * liburing 2.3's headers predate it, and then the kernel's number is used. */
+#if HAVE_DECL_IORING_OP_WAITID
+#define ENGINE_OP_WAITID IORING_OP_WAITID
+#else
+#define ENGINE_OP_WAITID 50
+#endif
 
 /* A user op's user_data is its address with the low bit set (struct eop never has it). */
 #define USER_OP_BIT 1u
@@ -61,7 +67,7 @@ void engine_arm(struct engine *e, struct io_uring_sqe *sqe, struct eop *op)
 void engine_prep_waitid(struct io_uring_sqe *sqe, int pidfd, siginfo_t *info)
 {
         memset(sqe, 0, sizeof(*sqe));
-        sqe->opcode = IORING_OP_WAITID_;
+        sqe->opcode = ENGINE_OP_WAITID;
         sqe->fd = pidfd;
         sqe->len = P_PIDFD;
         sqe->file_index = WEXITED;
@@ -133,7 +139,7 @@ int engine_new(engine_done_fn done, engine_signal_fn on_signal, int signal_fd, v
                                     strerror(-r));
         }
         probe = io_uring_get_probe_ring(&e->ring);
-        e->have_waitid = probe && io_uring_opcode_supported(probe, IORING_OP_WAITID_);
+        e->have_waitid = probe && io_uring_opcode_supported(probe, ENGINE_OP_WAITID);
         io_uring_free_probe(probe);
         e->done = done;
         e->on_signal = on_signal;
@@ -177,9 +183,9 @@ static void user_complete(struct engine *e, uint64_t data, int res)
         op->complete(op, res);
 }
 
-int engine_start(struct engine *e, const struct engine_job *job, rf_error *err)
+void engine_start(struct engine *e, const struct engine_job *job)
 {
-        return ejob_start(e, job, err);
+        ejob_start(e, job);
 }
 
 int engine_running(const struct engine *e)
@@ -313,15 +319,6 @@ static void one_signal(void *ctx, int signo)
         engine_signal_all(o->e, signo);
 }
 
-void engine_result_unstarted(struct engine_result *ret, const char *why)
-{
-        memset(ret, 0, sizeof(*ret));
-        ret->status = RF_STATUS_SPAWN_ERROR;
-        ret->exit_status = RF_EXIT_INTERNAL;
-        ret->exit_code = -1;
-        snprintf(ret->error, sizeof(ret->error), "%s", why ? why : "");
-}
-
 int engine_run_job(const struct engine_job *job, int signal_fd, struct engine_result *ret,
                    rf_error *err)
 {
@@ -336,12 +333,11 @@ int engine_run_job(const struct engine_job *job, int signal_fd, struct engine_re
                 engine_result_unstarted(ret, err ? err->msg : strerror(-r));
                 return r;
         }
-        r = engine_start(o.e, job, err);
-        /* A job that could not start has its result already: wait for nothing (engine_wait
-         * would sit on the signal fd for ever). */
-        if (r == 0)
-                while (engine_running(o.e) > 0 && (r = engine_wait(o.e, -1)) > 0)
-                        ;
+        engine_start(o.e, job);
+        /* A job that could not start has its result already and is not running: wait for
+         * nothing then (engine_wait would sit on the signal fd for ever). */
+        while (engine_running(o.e) > 0 && (r = engine_wait(o.e, -1)) > 0)
+                ;
         engine_free(o.e);
         return r < 0 ? r : 0;
 }
