@@ -68,7 +68,7 @@ void batch_progress(struct batch *b, bool final)
 {
         const rf_batch_summary *s = &b->sum;
         uint64_t now = now_us(), done = s->total + s->resumed;
-        uint64_t failed = s->failed + s->timed_out + s->violations + s->spawn_errors + s->skipped;
+        uint64_t failed = batch_failures(s);
         double secs = (double)(now - b->start_us) / 1e6;
         char count[80], eta[48] = "";
 

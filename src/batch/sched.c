@@ -82,16 +82,11 @@ static void count(struct batch *b, const rf_result *res)
         }
 }
 
-static uint64_t failures(const rf_batch_summary *s)
-{
-        return s->failed + s->timed_out + s->violations + s->spawn_errors + s->skipped;
-}
-
 /* --halt: stop starting (soon) or also kill what runs (now) once the condition holds. */
 static void check_halt(struct batch *b)
 {
         const rf_batch_options *o = b->o;
-        uint64_t n = o->halt_on_success ? b->sum.ok : failures(&b->sum);
+        uint64_t n = o->halt_on_success ? b->sum.ok : batch_failures(&b->sum);
         bool hit;
 
         if (o->halt == RF_HALT_NEVER || b->sum.halted)
@@ -293,7 +288,7 @@ static int next_job(struct batch *b, rf_error *err)
                 b->eof = true;
                 return r;
         }
-        if (batch_shard_skip(b, bj)) {
+        if (!batch_shard_assign(b, bj)) {
                 batch_job_free(bj);
                 return 1;
         }
@@ -379,7 +374,8 @@ out:
                         r = rf_error_set(err, dr, "waiting for the batch's writes: %s",
                                          rf_strerror(dr));
         }
-        batch_share_finish(b, r == 0 && b->eof && !b->stop_starting && !b->write_failed);
+        batch_jobservers_finish(b);
+        batch_shard_finish(b, r == 0 && b->eof && !b->stop_starting && !b->write_failed);
         batch_progress(b, true);
         b->sum.wall_us = now_us() - b->start_us;
         if (r == 0 && b->write_failed) {

@@ -296,7 +296,6 @@ void engine_free(struct engine *e)
 
 struct one_job {
         rf_result *ret;
-        int32_t job_pid;
         struct engine *e;
 };
 
