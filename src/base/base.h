@@ -10,3 +10,4 @@
 #include "base/parse.h"
 #include "base/strv.h"
 #include "base/syscall.h"
+#include "base/time.h"

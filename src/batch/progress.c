@@ -6,19 +6,11 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <time.h>
 
+#include "base/time.h"
 #include "batch/sched.h"
 
 #define BAR_WIDTH 20
-
-static uint64_t now_us(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 /* A duration in seconds as "7s", "2m05s" or "1h02m". */
 static void fmt_duration(char *buf, size_t n, double secs)
@@ -67,7 +59,7 @@ static void fmt_eta(char *buf, size_t n, uint64_t left, uint64_t finished, doubl
 void batch_progress(struct batch *b, bool final)
 {
         const rf_batch_summary *s = &b->sum;
-        uint64_t now = now_us(), done = s->total + s->resumed;
+        uint64_t now = base_now_us(CLOCK_MONOTONIC), done = s->total + s->resumed;
         uint64_t failed = batch_failures(s);
         double secs = (double)(now - b->start_us) / 1e6;
         char count[80], eta[48] = "";

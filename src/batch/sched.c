@@ -20,13 +20,6 @@
 #include "batch/sched.h"
 #include "engine/engine.h"
 
-static uint64_t now_us(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* The command line of a job as one string, for the joblog and --dry-run. */
 static char *join_argv(char *const *argv)
 {
@@ -331,7 +324,7 @@ int batch_drive(struct batch *b, rf_error *err)
 {
         int r = 0;
 
-        b->start_us = now_us();
+        b->start_us = base_now_us(CLOCK_MONOTONIC);
         for (;;) {
                 while (b->retry_head && !b->stop_starting &&
                        engine_running(b->e) < b->jobs && batch_slot_ready(b)) {
@@ -377,7 +370,7 @@ out:
         batch_jobservers_finish(b);
         batch_shard_finish(b, r == 0 && b->eof && !b->stop_starting && !b->write_failed);
         batch_progress(b, true);
-        b->sum.wall_us = now_us() - b->start_us;
+        b->sum.wall_us = base_now_us(CLOCK_MONOTONIC) - b->start_us;
         if (r == 0 && b->write_failed) {
                 *err = b->write_error;
                 r = err->code;

@@ -7,21 +7,13 @@
 
 #include <signal.h>
 #include <stdio.h>
-#include <time.h>
 
+#include "base/time.h"
 #include "batch/sched.h"
-
-static uint64_t now_us(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 void batch_running_add(struct batch *b, struct bjob *bj)
 {
-        bj->started_us = now_us();
+        bj->started_us = base_now_us(CLOCK_MONOTONIC);
         bj->run_prev = NULL;
         bj->run_next = b->running;
         if (b->running)
@@ -43,7 +35,7 @@ void batch_running_remove(struct batch *b, struct bjob *bj)
 /* SIGUSR1: one line per running job on stderr (oldest last), as GNU parallel prints them. */
 static void list_running(struct batch *b)
 {
-        uint64_t now = now_us();
+        uint64_t now = base_now_us(CLOCK_MONOTONIC);
         int n = 0;
 
         for (struct bjob *bj = b->running; bj; bj = bj->run_next)
