@@ -199,6 +199,8 @@ static int open_results(struct batch *b, struct bjob *bj, rf_error *err)
         return 0;
 }
 
+/* Start job bj's next attempt. Returns 0, or -errno with err saying what failed (its jobserver
+ * fifo, its --results files). */
 static int start(struct batch *b, struct bjob *bj, rf_error *err)
 {
         struct engine_job job = { .bpf = bj->own_bpf ? &bj->bpf : &b->bpf, .argv = bj->in.argv.v,
@@ -317,7 +319,9 @@ static int next_job(struct batch *b, rf_error *err)
                         b->order_head = bj;
                 b->order_tail = bj;
         }
-        return start(b, bj, err) < 0 ? -EIO : 1;
+        if ((r = start(b, bj, err)) < 0)
+                return r;
+        return 1;
 }
 
 int batch_drive(struct batch *b, rf_error *err)
