@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* The progress line on standard error (--bar, or a terminal): jobs done, failed and running, the
- * rate, and, when the number of jobs is known (::: groups, or an -a FILE read ahead), a bar, the
- * share done and an ETA. Redrawn in place at most five times a second. SIGUSR2 turns it on or
- * off while the batch runs. */
+/* The progress line (--bar, or a terminal), to the log as RF_LOG_PROGRESS: jobs done, failed
+ * and running, the rate, and, when the number of jobs is known (::: groups, or an -a FILE read
+ * ahead), a bar, the share done and an ETA. Redrawn in place at most five times a second.
+ * SIGUSR2 turns it on or off while the batch runs. */
 #include "config.h"
 
 #include <stdio.h>
 
+#include "base/log.h"
 #include "base/time.h"
 #include "batch/sched.h"
 
@@ -75,9 +76,12 @@ void batch_progress(struct batch *b, bool final)
                 fmt_eta(eta, sizeof(eta), done >= b->n_inputs ? 0 : b->n_inputs - done, s->total,
                         secs);
         }
-        fprintf(stderr, "\r\033[Kringfence batch: %s done (%llu failed), %d running, %.1f jobs/s%s%s",
-                count, (unsigned long long)failed, engine_running(b->e),
-                secs > 0 ? (double)s->total / secs : 0.0, eta, final ? "\n" : "");
-        fflush(stderr);
+        /* The last one stays: the line drawn so far goes, and this one is a line of its own. */
+        if (final)
+                base_log_line(RF_LOG_PROGRESS, "");
+        base_log(final ? RF_LOG_NOTICE : RF_LOG_PROGRESS,
+                 "ringfence batch: %s done (%llu failed), %d running, %.1f jobs/s%s", count,
+                 (unsigned long long)failed, engine_running(b->e),
+                 secs > 0 ? (double)s->total / secs : 0.0, eta);
         b->progress_shown = !final;
 }

@@ -171,8 +171,8 @@ static void skip(struct batch *b, struct bjob *bj)
         res.start_unix_us = (int64_t)time(NULL) * 1000000;
         snprintf(res.error, sizeof(res.error), "%s", bj->in.error);
         bj->attempt = 1; /* the one time it was considered */
-        fprintf(stderr, "ringfence batch: %s (job %llu skipped)\n", bj->in.error,
-                (unsigned long long)bj->in.seq);
+        base_log(RF_LOG_WARNING, "ringfence batch: %s (job %llu skipped)", bj->in.error,
+                 (unsigned long long)bj->in.seq);
         count(b, &res);
         check_halt(b);
         batch_lane_record(b, bj, &res, false, true);

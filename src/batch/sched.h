@@ -55,7 +55,7 @@ struct batch {
         bool n_inputs_known;
         struct bjob *running;    /* the jobs running now (signals.c) */
         bool progress_toggled;   /* SIGUSR2 turned the progress line the other way */
-        bool progress_shown;     /* a progress line is on stderr, without its newline */
+        bool progress_shown;     /* a progress line is drawn (RF_LOG_PROGRESS), not yet ended */
         /* sharing (slots.c): make's jobserver, ours, the shard */
         rf_batch_share *share;
         struct js_client *jsc;
@@ -76,8 +76,8 @@ void batch_running_add(struct batch *b, struct bjob *bj);
 void batch_running_remove(struct batch *b, struct bjob *bj);
 /* The engine calls this for each signal read from the signal fd (signals.c). */
 void batch_on_signal(void *ctx, int signo);
-/* Draw the progress line on stderr when b's options ask for it, at most five times a second
- * unless final (which ends it with a newline) (progress.c). */
+/* Draw the progress line (to the log, RF_LOG_PROGRESS) when b's options ask for it, at most
+ * five times a second unless final (which leaves it as a line of its own) (progress.c). */
 void batch_progress(struct batch *b, bool final);
 /* The scheduler's hooks into sharing (slots.c). The shard b->share names (its key set and
  * "I/N" name), checked; before anything reads earlier records. Returns 0 or -EINVAL. */

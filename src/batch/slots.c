@@ -93,9 +93,9 @@ void batch_slot_put(struct batch *b, struct bjob *bj)
         held = js_server_job_end(b->jss, bj->jsj);
         if (held) {
                 b->share->tokens_reclaimed += held;
-                fprintf(stderr, "ringfence batch: job %llu ended holding %u jobserver token%s; "
-                        "%s back in the pool\n", (unsigned long long)bj->in.seq, held,
-                        held == 1 ? "" : "s", held == 1 ? "it is" : "they are");
+                base_log(RF_LOG_WARNING, "ringfence batch: job %llu ended holding %u jobserver "
+                         "token%s; %s back in the pool", (unsigned long long)bj->in.seq, held,
+                         held == 1 ? "" : "s", held == 1 ? "it is" : "they are");
         }
 }
 
