@@ -2,7 +2,9 @@
 /* libringfence: run untrusted commands in a sandbox that denies by default.
  *
  * Conventions: functions that can fail return 0 (or a count) on success and a negative errno on
- * failure, and fill the optional rf_error with one sentence for a person. They never print. */
+ * failure, and fill the optional rf_error with one sentence for a person. They never print: the
+ * few lines the library has for a person (a batch's progress, a skipped job) go to the log
+ * handler (rf_set_log_handler). */
 #ifndef RINGFENCE_H
 #define RINGFENCE_H
 
@@ -430,6 +432,29 @@ typedef struct rf_merge_report {
  * that cannot be read, a line that is not JSON: err says file and line). */
 RF_EXPORT int rf_results_merge(const char *const *paths, size_t n, int out_fd,
                                rf_merge_report *ret, rf_error *err);
+
+/* ---- log lines ------------------------------------------------------------------------ */
+
+/* What a line the library has for a person is (syslog's numbers for the first three). */
+enum {
+        RF_LOG_ERROR = 3,     /* the library itself failed: "ringfence: out of memory" */
+        RF_LOG_WARNING = 4,   /* a batch went other than asked: a job skipped, tokens taken back */
+        RF_LOG_NOTICE = 5,    /* what a batch was asked for: the jobs running (SIGUSR1), its last
+                               * progress line */
+        RF_LOG_PROGRESS = 16  /* a batch's progress line, drawn in place of the one before; ""
+                               * takes that one away (see rf_set_log_handler) */
+};
+
+/* Called with each line (without a newline), its RF_LOG_* level, and the user pointer given to
+ * rf_set_log_handler. It may be called from any thread of the library, and with RF_LOG_ERROR
+ * from a thread that is about to abort. */
+typedef void (*rf_log_fn)(int level, const char *line, void *user);
+
+/* Send the library's lines to fn, with user, from now on (for the whole process; set it before
+ * anything runs). NULL restores the default, which writes each line to stderr followed by a
+ * newline, and a RF_LOG_PROGRESS line after "\r\033[K" (go back and clear the line) without
+ * one. The library prints nothing otherwise. */
+RF_EXPORT void rf_set_log_handler(rf_log_fn fn, void *user);
 
 #ifdef __cplusplus
 }

@@ -46,6 +46,9 @@ int cli_parse(const struct cli_option *const *opts, int argc, char **argv, int f
 /* Print the options table as --help text. */
 void cli_print_options(const struct cli_option *const *tables);
 
+/* The log handler of the tools (rf_set_log_handler): each line on stderr, a progress line
+ * (RF_LOG_PROGRESS) in place of the one before. */
+void cli_log(int level, const char *line, void *user);
 /* `ringfence run`. */
 int cli_run(int argc, char **argv);
 /* `ringfence batch`. */

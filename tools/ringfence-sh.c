@@ -360,6 +360,7 @@ int main(int argc, char **argv)
         const char *shell;
         int r, status = 125;
 
+        rf_set_log_handler(cli_log, NULL);
         if (parse_args(argc, argv, &a, &err) < 0) {
                 fprintf(stderr, ME ": %s\n", err.msg[0] ? err.msg : "out of memory");
                 goto out;

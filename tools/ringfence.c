@@ -22,6 +22,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+        rf_set_log_handler(cli_log, NULL);
         if (argc < 2) {
                 usage(stderr);
                 return 125;

@@ -6,15 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/alloc.h"
 #include "base/cleanup.h"
+#include "base/log.h"
 
 void rf_oom(void)
 {
-        static const char msg[] = "ringfence: out of memory\n";
-        (void)!write(2, msg, sizeof(msg) - 1);
+        base_log_line(RF_LOG_ERROR, "ringfence: out of memory");
         abort();
 }
 

@@ -7,6 +7,8 @@
 #include "base/error.h"
 #include "base/exit.h"
 #include "base/json.h"
+#include "base/log.h"
 #include "base/parse.h"
 #include "base/strv.h"
 #include "base/syscall.h"
+#include "base/time.h"

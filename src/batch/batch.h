@@ -161,3 +161,26 @@ int batch_done_load_shard(const char *json_path, const char *joblog_path, const 
 /* Whether job seq is done: with failed_only (--resume-failed), a failed job counts as not done. */
 bool batch_done_has(const struct batch_done_set *d, uint64_t seq, bool failed_only);
 void batch_done_free(struct batch_done_set *d);
+
+/* ---- a batch's life (batch.c) ----------------------------------------------------------- */
+
+struct batch;
+
+/* Make the batch that o describes, under policy p, sharing as share says (NULL: no jobserver,
+ * no shard; filled in as the batch runs): its policy compiled, its input opened (and a file read
+ * ahead), its shard, what --resume finds, its writers, its --results folder, its engine and its
+ * jobservers. p, o and share are borrowed until batch_free. Returns 0 with *ret, or -errno with
+ * err (-EINVAL for an o->input that is not an RF_BATCH_* value). */
+int batch_new(const rf_policy *p, const rf_batch_options *o, rf_batch_share *share,
+              struct batch **ret, rf_error *err);
+/* Run batch b to its end and close its writers: *ret says how it went (without its exit_status,
+ * see batch_exit_status). Call once. Returns 0 or -errno with err (a write error stops the batch
+ * after every record already written). */
+int batch_run(struct batch *b, rf_batch_summary *ret, rf_error *err);
+/* Free b (NULL is fine). */
+void batch_free(struct batch *b);
+/* The jobs of s that did not succeed: failed, timed out, violations, spawn errors, skipped. */
+uint64_t batch_failures(const rf_batch_summary *s);
+/* A batch's exit status: 125 (RF_EXIT_INTERNAL) when it returned r < 0, else the number of jobs
+ * that did not succeed, capped at 100. */
+int32_t batch_exit_status(const rf_batch_summary *s, int r);

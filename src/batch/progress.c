@@ -1,24 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* The progress line on standard error (--bar, or a terminal): jobs done, failed and running, the
- * rate, and, when the number of jobs is known (::: groups, or an -a FILE read ahead), a bar, the
- * share done and an ETA. Redrawn in place at most five times a second. SIGUSR2 turns it on or
- * off while the batch runs. */
+/* The progress line (--bar, or a terminal), to the log as RF_LOG_PROGRESS: jobs done, failed
+ * and running, the rate, and, when the number of jobs is known (::: groups, or an -a FILE read
+ * ahead), a bar, the share done and an ETA. Redrawn in place at most five times a second.
+ * SIGUSR2 turns it on or off while the batch runs. */
 #include "config.h"
 
 #include <stdio.h>
-#include <time.h>
 
+#include "base/log.h"
+#include "base/time.h"
 #include "batch/sched.h"
 
 #define BAR_WIDTH 20
-
-static uint64_t now_us(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 /* A duration in seconds as "7s", "2m05s" or "1h02m". */
 static void fmt_duration(char *buf, size_t n, double secs)
@@ -67,8 +60,8 @@ static void fmt_eta(char *buf, size_t n, uint64_t left, uint64_t finished, doubl
 void batch_progress(struct batch *b, bool final)
 {
         const rf_batch_summary *s = &b->sum;
-        uint64_t now = now_us(), done = s->total + s->resumed;
-        uint64_t failed = s->failed + s->timed_out + s->violations + s->spawn_errors + s->skipped;
+        uint64_t now = base_now_us(CLOCK_MONOTONIC), done = s->total + s->resumed;
+        uint64_t failed = batch_failures(s);
         double secs = (double)(now - b->start_us) / 1e6;
         char count[80], eta[48] = "";
 
@@ -83,9 +76,12 @@ void batch_progress(struct batch *b, bool final)
                 fmt_eta(eta, sizeof(eta), done >= b->n_inputs ? 0 : b->n_inputs - done, s->total,
                         secs);
         }
-        fprintf(stderr, "\r\033[Kringfence batch: %s done (%llu failed), %d running, %.1f jobs/s%s%s",
-                count, (unsigned long long)failed, engine_running(b->e),
-                secs > 0 ? (double)s->total / secs : 0.0, eta, final ? "\n" : "");
-        fflush(stderr);
+        /* The last one stays: the line drawn so far goes, and this one is a line of its own. */
+        if (final)
+                base_log_line(RF_LOG_PROGRESS, "");
+        base_log(final ? RF_LOG_NOTICE : RF_LOG_PROGRESS,
+                 "ringfence batch: %s done (%llu failed), %d running, %.1f jobs/s%s", count,
+                 (unsigned long long)failed, engine_running(b->e),
+                 secs > 0 ? (double)s->total / secs : 0.0, eta);
         b->progress_shown = !final;
 }

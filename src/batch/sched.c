@@ -20,13 +20,6 @@
 #include "batch/sched.h"
 #include "engine/engine.h"
 
-static uint64_t now_us(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* The command line of a job as one string, for the joblog and --dry-run. */
 static char *join_argv(char *const *argv)
 {
@@ -82,16 +75,11 @@ static void count(struct batch *b, const struct engine_result *res)
         }
 }
 
-static uint64_t failures(const rf_batch_summary *s)
-{
-        return s->failed + s->timed_out + s->violations + s->spawn_errors + s->skipped;
-}
-
 /* --halt: stop starting (soon) or also kill what runs (now) once the condition holds. */
 static void check_halt(struct batch *b)
 {
         const rf_batch_options *o = b->o;
-        uint64_t n = o->halt_on_success ? b->sum.ok : failures(&b->sum);
+        uint64_t n = o->halt_on_success ? b->sum.ok : batch_failures(&b->sum);
         bool hit;
 
         if (o->halt == RF_HALT_NEVER || b->sum.halted)
@@ -181,8 +169,8 @@ static void skip(struct batch *b, struct bjob *bj)
         res.status = RF_STATUS_SKIPPED;
         res.start_unix_us = (int64_t)time(NULL) * 1000000;
         bj->attempt = 1; /* the one time it was considered */
-        fprintf(stderr, "ringfence batch: %s (job %llu skipped)\n", bj->in.error,
-                (unsigned long long)bj->in.seq);
+        base_log(RF_LOG_WARNING, "ringfence batch: %s (job %llu skipped)", bj->in.error,
+                 (unsigned long long)bj->in.seq);
         count(b, &res);
         check_halt(b);
         batch_lane_record(b, bj, &res, false, true);
@@ -209,6 +197,8 @@ static int open_results(struct batch *b, struct bjob *bj, rf_error *err)
         return 0;
 }
 
+/* Start job bj's next attempt. Returns 0, or -errno with err saying what failed (its jobserver
+ * fifo, its --results files). */
 static int start(struct batch *b, struct bjob *bj, rf_error *err)
 {
         struct engine_job job = { .bpf = bj->own_bpf ? &bj->bpf : &b->bpf, .argv = bj->in.argv.v,
@@ -290,7 +280,7 @@ static int next_job(struct batch *b, rf_error *err)
                 b->eof = true;
                 return r;
         }
-        if (batch_shard_skip(b, bj)) {
+        if (!batch_shard_assign(b, bj)) {
                 batch_job_free(bj);
                 return 1;
         }
@@ -326,14 +316,16 @@ static int next_job(struct batch *b, rf_error *err)
                         b->order_head = bj;
                 b->order_tail = bj;
         }
-        return start(b, bj, err) < 0 ? -EIO : 1;
+        if ((r = start(b, bj, err)) < 0)
+                return r;
+        return 1;
 }
 
 int batch_drive(struct batch *b, rf_error *err)
 {
         int r = 0;
 
-        b->start_us = now_us();
+        b->start_us = base_now_us(CLOCK_MONOTONIC);
         for (;;) {
                 while (b->retry_head && !b->stop_starting &&
                        engine_running(b->e) < b->jobs && batch_slot_ready(b)) {
@@ -376,9 +368,10 @@ out:
                         r = rf_error_set(err, dr, "waiting for the batch's writes: %s",
                                          rf_strerror(dr));
         }
-        batch_share_finish(b, r == 0 && b->eof && !b->stop_starting && !b->write_failed);
+        batch_jobservers_finish(b);
+        batch_shard_finish(b, r == 0 && b->eof && !b->stop_starting && !b->write_failed);
         batch_progress(b, true);
-        b->sum.wall_us = now_us() - b->start_us;
+        b->sum.wall_us = base_now_us(CLOCK_MONOTONIC) - b->start_us;
         if (r == 0 && b->write_failed) {
                 *err = b->write_error;
                 r = err->code;

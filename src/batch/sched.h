@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The batch driver's state, shared by its files (sched.c, run.c). */
+/* The batch's state, shared by its files (batch.c, sched.c, lane.c, slots.c, signals.c,
+ * progress.c). */
 #pragma once
 
 #include "batch/batch.h"
@@ -34,6 +35,7 @@ struct bjob {
 struct batch {
         const rf_batch_options *o;
         const rf_policy *p;
+        enum batch_input_kind input; /* o->input, as the source knows it */
         struct policy_bpf bpf;
         struct engine *e;
         struct batch_source *src;
@@ -53,7 +55,7 @@ struct batch {
         bool n_inputs_known;
         struct bjob *running;    /* the jobs running now (signals.c) */
         bool progress_toggled;   /* SIGUSR2 turned the progress line the other way */
-        bool progress_shown;     /* a progress line is on stderr, without its newline */
+        bool progress_shown;     /* a progress line is drawn (RF_LOG_PROGRESS), not yet ended */
         /* sharing (slots.c): make's jobserver, ours, the shard */
         rf_batch_share *share;
         struct js_client *jsc;
@@ -74,14 +76,14 @@ void batch_running_add(struct batch *b, struct bjob *bj);
 void batch_running_remove(struct batch *b, struct bjob *bj);
 /* The engine calls this for each signal read from the signal fd (signals.c). */
 void batch_on_signal(void *ctx, int signo);
-/* Draw the progress line on stderr when b's options ask for it, at most five times a second
- * unless final (which ends it with a newline) (progress.c). */
+/* Draw the progress line (to the log, RF_LOG_PROGRESS) when b's options ask for it, at most
+ * five times a second unless final (which leaves it as a line of its own) (progress.c). */
 void batch_progress(struct batch *b, bool final);
-/* The scheduler's hooks into sharing (slots.c). The shard s names (its key set and "I/N"
- * name), checked; before anything reads earlier records. Returns 0 or -EINVAL. */
-int batch_shard_open(struct batch *b, const rf_batch_share *s, rf_error *err);
-/* Open the jobserver s asks for. Returns 0 or -errno. */
-int batch_share_open(struct batch *b, rf_batch_share *s, rf_error *err);
+/* The scheduler's hooks into sharing (slots.c). The shard b->share names (its key set and
+ * "I/N" name), checked; before anything reads earlier records. Returns 0 or -EINVAL. */
+int batch_shard_open(struct batch *b, rf_error *err);
+/* Open the jobserver b->share asks for (make's, or ours for the jobs). Returns 0 or -errno. */
+int batch_jobservers_open(struct batch *b, rf_error *err);
 /* Whether a job may start now as far as the jobservers go (no jobserver: always). */
 bool batch_slot_ready(struct batch *b);
 /* Job bj's attempt starts: give it its slot (and with our jobserver, its fifo and MAKEFLAGS in
@@ -93,11 +95,17 @@ void batch_slot_put(struct batch *b, struct bjob *bj);
 void batch_slot_forget(struct batch *b, struct bjob *bj);
 /* Before waiting: more says whether more jobs may still start; if not, spare tokens go back. */
 void batch_slots_idle(struct batch *b, bool more);
-/* The batch ends (its jobs have ended): every token goes back; the shard's end line. */
-void batch_share_finish(struct batch *b, bool complete);
-void batch_share_close(struct batch *b);
-/* With shards: whether input bj belongs to another shard (then it is not run). Sets bj->key. */
-bool batch_shard_skip(struct batch *b, struct bjob *bj);
+/* The batch's jobs have ended: every token goes back (and make's are counted in b->share). */
+void batch_jobservers_finish(struct batch *b);
+/* Close the jobservers (none open: nothing). */
+void batch_jobservers_close(struct batch *b);
+/* With shards: give input bj its key (bj->key) and count it in b->share. Returns whether the
+ * job is this shard's, to run (always true without shards). */
+bool batch_shard_assign(struct batch *b, struct bjob *bj);
+/* With shards, a batch that read its whole input (complete): the shard's end line to --json. */
+void batch_shard_finish(struct batch *b, bool complete);
+/* Free the shard's key set (no shard: nothing). */
+void batch_shard_close(struct batch *b);
 
 /* Free job bj, done with for good (sched.c). */
 void batch_job_free(struct bjob *bj);
@@ -112,5 +120,6 @@ bool batch_lane_full(const struct batch *b);
 /* Wait until everything queued is written and its jobs freed. Returns 0 or -errno. */
 int batch_lane_drain(struct batch *b);
 
-/* Run the batch described by b (set up by rf_batch_run). Returns 0 or -errno. */
+/* Run the jobs of b (made by batch_new) until the input ends or the batch stops, and write
+ * every record. Returns 0 or -errno with err. */
 int batch_drive(struct batch *b, rf_error *err);

@@ -1,27 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /* What each signal does to a running batch, as GNU parallel users expect: INT, TERM and HUP stop
  * it (no more jobs start, the running ones get SIGTERM; a second one kills them at once), QUIT
- * kills the running jobs at once, USR1 lists the running jobs on stderr, USR2 turns the progress
+ * kills the running jobs at once, USR1 lists the running jobs (to the log), USR2 turns the progress
  * line on or off. Every job that ran keeps its record either way. */
 #include "config.h"
 
 #include <signal.h>
-#include <stdio.h>
-#include <time.h>
 
+#include "base/log.h"
+#include "base/time.h"
 #include "batch/sched.h"
-
-static uint64_t now_us(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 void batch_running_add(struct batch *b, struct bjob *bj)
 {
-        bj->started_us = now_us();
+        bj->started_us = base_now_us(CLOCK_MONOTONIC);
         bj->run_prev = NULL;
         bj->run_next = b->running;
         if (b->running)
@@ -40,23 +32,22 @@ void batch_running_remove(struct batch *b, struct bjob *bj)
         bj->run_prev = bj->run_next = NULL;
 }
 
-/* SIGUSR1: one line per running job on stderr (oldest last), as GNU parallel prints them. */
+/* SIGUSR1: one line per running job to the log (oldest last), as GNU parallel prints them. */
 static void list_running(struct batch *b)
 {
-        uint64_t now = now_us();
+        uint64_t now = base_now_us(CLOCK_MONOTONIC);
         int n = 0;
 
         for (struct bjob *bj = b->running; bj; bj = bj->run_next)
                 n++;
         if (b->progress_shown)
-                fputs("\r\033[K", stderr);
+                base_log_line(RF_LOG_PROGRESS, "");
         b->progress_shown = false;
-        fprintf(stderr, "ringfence batch: %d job%s running\n", n, n == 1 ? "" : "s");
+        base_log(RF_LOG_NOTICE, "ringfence batch: %d job%s running", n, n == 1 ? "" : "s");
         for (struct bjob *bj = b->running; bj; bj = bj->run_next)
-                fprintf(stderr, "ringfence batch: job %llu, attempt %u, for %.1f s: %s\n",
-                        (unsigned long long)bj->in.seq, bj->attempt,
-                        (double)(now - bj->started_us) / 1e6, bj->cmdline ? bj->cmdline : "");
-        fflush(stderr);
+                base_log(RF_LOG_NOTICE, "ringfence batch: job %llu, attempt %u, for %.1f s: %s",
+                         (unsigned long long)bj->in.seq, bj->attempt,
+                         (double)(now - bj->started_us) / 1e6, bj->cmdline ? bj->cmdline : "");
 }
 
 /* INT, TERM, HUP, QUIT: stop starting; ask the jobs to end, or (QUIT, or a second signal) kill
@@ -79,7 +70,7 @@ void batch_on_signal(void *ctx, int signo)
                 break;
         case SIGUSR2:
                 if (b->progress_shown)
-                        fputs("\r\033[K", stderr);
+                        base_log_line(RF_LOG_PROGRESS, "");
                 b->progress_toggled = !b->progress_toggled;
                 b->progress_shown = false;
                 b->last_progress_us = 0;

@@ -16,8 +16,10 @@
 #include "batch/shard.h"
 #include "policy/policy.h"
 
-int batch_shard_open(struct batch *b, const rf_batch_share *s, rf_error *err)
+int batch_shard_open(struct batch *b, rf_error *err)
 {
+        const rf_batch_share *s = b->share;
+
         if (!s || s->shard_count == 0)
                 return 0;
         if (s->shard_index >= s->shard_count)
@@ -30,11 +32,11 @@ int batch_shard_open(struct batch *b, const rf_batch_share *s, rf_error *err)
         return 0;
 }
 
-int batch_share_open(struct batch *b, rf_batch_share *s, rf_error *err)
+int batch_jobservers_open(struct batch *b, rf_error *err)
 {
+        rf_batch_share *s = b->share;
         int r;
 
-        b->share = s;
         if (!s)
                 return 0;
         s->warning[0] = '\0';
@@ -91,9 +93,9 @@ void batch_slot_put(struct batch *b, struct bjob *bj)
         held = js_server_job_end(b->jss, bj->jsj);
         if (held) {
                 b->share->tokens_reclaimed += held;
-                fprintf(stderr, "ringfence batch: job %llu ended holding %u jobserver token%s; "
-                        "%s back in the pool\n", (unsigned long long)bj->in.seq, held,
-                        held == 1 ? "" : "s", held == 1 ? "it is" : "they are");
+                base_log(RF_LOG_WARNING, "ringfence batch: job %llu ended holding %u jobserver "
+                         "token%s; %s back in the pool", (unsigned long long)bj->in.seq, held,
+                         held == 1 ? "" : "s", held == 1 ? "it is" : "they are");
         }
 }
 
@@ -113,13 +115,48 @@ void batch_slots_idle(struct batch *b, bool more)
                 js_server_idle(b->jss);
 }
 
+void batch_jobservers_finish(struct batch *b)
+{
+        if (b->jsc) {
+                js_client_stop(b->jsc, b->e);
+                js_client_counts(b->jsc, &b->share->tokens_read, &b->share->tokens_returned);
+        }
+        if (b->jss)
+                js_server_stop(b->jss, b->e);
+}
+
+void batch_jobservers_close(struct batch *b)
+{
+        js_client_free(TAKE_PTR(b->jsc));
+        js_server_free(TAKE_PTR(b->jss));
+}
+
+bool batch_shard_assign(struct batch *b, struct bjob *bj)
+{
+        uint64_t key;
+
+        if (!b->keys)
+                return true;
+        key = batch_keyset_key(b->keys, batch_input_hash(&bj->in, b->input == BATCH_INPUT_JSONL,
+                                                         b->o->command != NULL));
+        b->share->input_jobs++;
+        if (batch_shard_of(key, b->share->shard_count) != b->share->shard_index)
+                return false;
+        b->share->shard_jobs++;
+        b->keys_sum += key;
+        snprintf(bj->key, sizeof(bj->key), "%016" PRIx64, key);
+        return true;
+}
+
 /* The shard's end line: how many jobs the input had, how many are this shard's, and the sum
  * of their keys, so that a merge can tell a complete shard from one that lost records. */
-static void shard_end(struct batch *b)
+void batch_shard_finish(struct batch *b, bool complete)
 {
         char line[256];
         rf_error e = { 0 };
 
+        if (!b->keys || !complete)
+                return;
         snprintf(line, sizeof(line),
                  "{\"shard_end\":{\"shard\":\"%s\",\"input_jobs\":%" PRIu64 ",\"shard_jobs\":%"
                  PRIu64 ",\"keys_sum\":\"%016" PRIx64 "\"}}\n",
@@ -130,38 +167,7 @@ static void shard_end(struct batch *b)
         }
 }
 
-void batch_share_finish(struct batch *b, bool complete)
+void batch_shard_close(struct batch *b)
 {
-        if (b->jsc) {
-                js_client_stop(b->jsc, b->e);
-                js_client_counts(b->jsc, &b->share->tokens_read, &b->share->tokens_returned);
-        }
-        if (b->jss)
-                js_server_stop(b->jss, b->e);
-        if (b->keys && complete)
-                shard_end(b);
-}
-
-void batch_share_close(struct batch *b)
-{
-        js_client_free(TAKE_PTR(b->jsc));
-        js_server_free(TAKE_PTR(b->jss));
         batch_keyset_free(TAKE_PTR(b->keys));
-}
-
-bool batch_shard_skip(struct batch *b, struct bjob *bj)
-{
-        uint64_t key;
-
-        if (!b->keys)
-                return false;
-        key = batch_keyset_key(b->keys, batch_input_hash(&bj->in, b->o->input == RF_BATCH_JSONL,
-                                                         b->o->command != NULL));
-        b->share->input_jobs++;
-        if (batch_shard_of(key, b->share->shard_count) != b->share->shard_index)
-                return true;
-        b->share->shard_jobs++;
-        b->keys_sum += key;
-        snprintf(bj->key, sizeof(bj->key), "%016" PRIx64, key);
-        return false;
 }

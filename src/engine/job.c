@@ -17,13 +17,6 @@
 #include "engine/pool.h"
 #include "engine/verdict.h"
 
-static uint64_t now_us(clockid_t c)
-{
-        struct timespec ts;
-        clock_gettime(c, &ts);
-        return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 void ejob_kill(struct ejob *j, int signo)
 {
         if (j->spawning) {
@@ -277,7 +270,7 @@ static void finish(struct ejob *j)
         struct job_facts f;
         struct engine_result res;
 
-        j->res.wall_us = now_us(CLOCK_MONOTONIC) - j->start_us;
+        j->res.wall_us = base_now_us(CLOCK_MONOTONIC) - j->start_us;
         if (j->proc.chan >= 0)
                 on_channel(j, false); /* what the init said before its end */
         gather_facts(j, &f);
@@ -435,8 +428,8 @@ void ejob_start(struct engine *e, const struct engine_job *spec)
                 j->stdio[i] = spec->stdio[i];
         for (int k = 0; k < _EOP_MAX; k++)
                 j->ops[k] = (struct eop){ .job = j, .kind = k };
-        j->res.start_unix_us = (int64_t)now_us(CLOCK_REALTIME);
-        j->start_us = now_us(CLOCK_MONOTONIC);
+        j->res.start_unix_us = (int64_t)base_now_us(CLOCK_REALTIME);
+        j->start_us = base_now_us(CLOCK_MONOTONIC);
         j->next = e->jobs;
         if (e->jobs)
                 e->jobs->prev = j;

@@ -302,7 +302,6 @@ void engine_free(struct engine *e)
 
 struct one_job {
         struct engine_result *ret;
-        int32_t job_pid;
         struct engine *e;
 };
 

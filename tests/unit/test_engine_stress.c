@@ -94,7 +94,8 @@ static void make_job(struct sjob *j)
                 j->arg = rand() % 200000;
                 snprintf(j->script, sizeof(j->script), "head -c %d /dev/zero", j->arg);
                 break;
-        default:
+        case K_NOT_FOUND:
+        case _K_MAX: /* a count, not a kind */
                 j->argv[0] = "/nonexistent/ringfence-stress";
                 j->argv[1] = NULL;
                 break;
@@ -128,7 +129,8 @@ static const char *check_record(const struct sjob *j)
                     j->relayed != (uint64_t)j->arg)
                         return "output bytes lost or added";
                 break;
-        default:
+        case K_NOT_FOUND:
+        case _K_MAX: /* a count, not a kind */
                 if (r->status != RF_STATUS_SPAWN_ERROR || r->exit_status != 127 || !r->error[0])
                         return "not a spawn error with 127";
                 break;
