@@ -38,7 +38,7 @@ struct mount_step {
 /* What the child writes back to the host over the channel. */
 enum child_msg_type { CHILD_MSG_ERROR = 1, CHILD_MSG_STARTED, CHILD_MSG_EXITED };
 
-/* The step of the child's setup a failure happened in (sandbox_step_name gives the words). */
+/* The step of the child's setup a failure happened in (spawn.c names each one). */
 enum child_step {
         STEP_NONE, STEP_SYNC, STEP_SETSID, STEP_MOUNT_PRIVATE, STEP_OPEN_TREE, STEP_MOUNT_ROOT,
         STEP_MKDIR, STEP_MKFILE, STEP_SYMLINK, STEP_BIND, STEP_TMPFS, STEP_PROC, STEP_HIDE,
@@ -46,6 +46,9 @@ enum child_step {
         STEP_CGROUP, STEP_SETGROUPS, STEP_SETGID, STEP_SETUID, STEP_CAPS, STEP_NO_NEW_PRIVS,
         STEP_RLIMIT, STEP_STDIO, STEP_FDS, STEP_SECCOMP, STEP_EXEC, _STEP_MAX
 };
+
+/* The short name of a child step ("setsid", "pivot-root"), or NULL for an unknown one. */
+const char *sandbox_step_id(int step);
 
 struct child_msg {
         int32_t type;
