@@ -131,8 +131,6 @@ struct sandbox_proc {
  * and let it go; for a plain plan, start the command itself (CLONE_VM | CLONE_VFORK, no init,
  * no channel), which has exec'd or failed (ret->failed) when this returns. Returns 0 or -errno. */
 int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *err);
-/* Kill (SIGKILL) and reap a started job that is still owned; closes its fds. */
-void sandbox_proc_kill_and_reap(struct sandbox_proc *proc);
 
 /* Words for a failed child step and errno, e.g. `exec "gcc": No such file or directory`. */
 void sandbox_describe_error(const struct sandbox_plan *pl, const struct child_msg *m, char *buf,

@@ -95,6 +95,21 @@ static int spawn_plain(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_err
         return 0;
 }
 
+/* Kill (SIGKILL) and reap a started job that is still ours; closes its fds. */
+static void kill_and_reap(struct sandbox_proc *proc)
+{
+        siginfo_t si;
+
+        if (proc->pidfd >= 0) {
+                (void)sys_pidfd_send_signal(proc->pidfd, SIGKILL);
+                (void)sys_pidfd_wait(proc->pidfd, &si, WEXITED, NULL);
+                close(proc->pidfd);
+        }
+        if (proc->chan >= 0)
+                close(proc->chan);
+        proc->pidfd = proc->chan = -1;
+}
+
 int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *err)
 {
         struct clone_args ca;
@@ -148,22 +163,8 @@ int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *e
         }
         return 0;
 fail:
-        sandbox_proc_kill_and_reap(ret);
+        kill_and_reap(ret);
         return r;
-}
-
-void sandbox_proc_kill_and_reap(struct sandbox_proc *proc)
-{
-        siginfo_t si;
-
-        if (proc->pidfd >= 0) {
-                (void)sys_pidfd_send_signal(proc->pidfd, SIGKILL);
-                (void)sys_pidfd_wait(proc->pidfd, &si, WEXITED, NULL);
-                close(proc->pidfd);
-        }
-        if (proc->chan >= 0)
-                close(proc->chan);
-        proc->pidfd = proc->chan = -1;
 }
 
 /* Each child step: its short name (in error messages, and RINGFENCE_FAULT_STEP in a build with
