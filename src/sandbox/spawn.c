@@ -118,6 +118,7 @@ int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *e
         long pid;
 
         ret->failed = false;
+        SANDBOX_FAULT_ARM();
         if (pl->plain)
                 return spawn_plain(pl, ret, err);
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -139,7 +140,6 @@ int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *e
                                     strerror(-r));
         }
         /* The init starts with every signal blocked and collects them with sigtimedwait. */
-        SANDBOX_FAULT_ARM();
         sigfillset(&all);
         pthread_sigmask(SIG_SETMASK, &all, &old);
         pid = child_clone3(&ca, child_init, pl);
