@@ -381,7 +381,8 @@ static void add_rlimit(struct sandbox_plan *pl, int res, uint64_t soft, uint64_t
         pl->n_rlimits++;
 }
 
-/* Limits: a cgroup where one can enforce them, rlimits for the rest. */
+/* Limits: a cgroup where one can enforce them, rlimits for the rest. A plain plan (no memory or
+ * pids limit: no cgroup) gets only the policy's rlimits; core dumps stay as under xargs. */
 static int make_limits(struct sandbox_plan *pl, const struct rf_policy *p, rf_error *err)
 {
         static unsigned long counter;
@@ -408,7 +409,8 @@ static int make_limits(struct sandbox_plan *pl, const struct rf_policy *p, rf_er
                 if (pl->cgroup_procs[i] < 0)
                         return rf_error_set(err, -errno, "cgroup %s: %s", file, strerror(errno));
         }
-        add_rlimit(pl, RLIMIT_CORE, 0, 0);
+        if (!pl->plain)
+                add_rlimit(pl, RLIMIT_CORE, 0, 0);
         if (l->files)
                 add_rlimit(pl, RLIMIT_NOFILE, l->files, l->files);
         if (l->file_size)
@@ -541,15 +543,8 @@ static int plan_plain(struct sandbox_plan *pl, const struct rf_policy *p, const 
         }
         make_exec_paths(pl->envp, pl->argv[0], &pl->exec);
         pl->exec_paths = pl->exec.v;
-        if ((r = make_fds(pl, p, stdio, err)) < 0)
+        if ((r = make_fds(pl, p, stdio, err)) < 0 || (r = make_limits(pl, p, err)) < 0)
                 return r;
-        if (p->limits.files)
-                add_rlimit(pl, RLIMIT_NOFILE, p->limits.files, p->limits.files);
-        if (p->limits.file_size)
-                add_rlimit(pl, RLIMIT_FSIZE, p->limits.file_size, p->limits.file_size);
-        if (p->limits.cpu_ms)
-                add_rlimit(pl, RLIMIT_CPU, (p->limits.cpu_ms + 999) / 1000,
-                           (p->limits.cpu_ms + 999) / 1000 + 1);
         return make_stacks(pl, err);
 }
 
