@@ -165,25 +165,46 @@ static uint64_t ns_flags(unsigned ns)
         return f;
 }
 
-/* The rest of a plain plan: the environment, exec candidates, stdio, rlimits and one stack; the
- * working directory only when the policy names one (else the child keeps ours). */
-static int plan_plain(struct sandbox_plan *pl, const struct rf_policy *p, const int stdio[3],
-                      rf_error *err)
+/* The working directory and environment of a plain plan: the directory only when the policy
+ * names one (else the child keeps ours). */
+static void plan_plain(struct sandbox_plan *pl, const struct rf_policy *p)
 {
-        int r;
-
         pl->cwd = p->cwd ? plan_own(pl, p->cwd) : NULL;
         plan_env(pl, p);
-        if ((r = make_fds(pl, p, stdio, err)) < 0 || (r = make_limits(pl, p, err)) < 0)
-                return r;
-        return plan_stacks_take(pl, err);
+}
+
+/* The working directory, mount steps, environment and seccomp programs of a sandboxed plan. */
+static int plan_sandboxed(struct sandbox_plan *pl, const struct rf_policy *p,
+                          const struct policy_bpf *bpf, rf_error *err)
+{
+        char cwd[PATH_MAX];
+        int r;
+
+        if (!p->cwd && !getcwd(cwd, sizeof(cwd)))
+                return rf_error_set(err, -errno, "working directory: %s", strerror(errno));
+        pl->cwd = plan_own(pl, p->cwd ? p->cwd : cwd);
+        pl->stage = "/tmp";
+        if (pl->clone_flags & CLONE_NEWNS) {
+                if ((r = plan_mounts(pl, p, pl->cwd, err)) < 0)
+                        return r;
+        } else if (p->n_fs) {
+                return rf_error_set(err, -EINVAL, "%s %s: needs namespace.mount=on",
+                                    p->fs[0].kind == POLICY_FS_RW ? "--rw" : "a filesystem rule",
+                                    p->fs[0].path);
+        }
+        plan_env(pl, p);
+        if ((r = sandbox_exec_gate(&bpf->notify, pl->argv, pl->envp, &pl->gate_notify)) < 0 ||
+            (r = sandbox_exec_gate(&bpf->kill, pl->argv, pl->envp, &pl->gate_kill)) < 0)
+                return rf_error_set(err, r, "seccomp: the filter is too long for the exec gate");
+        pl->bpf_notify = &pl->gate_notify;
+        pl->bpf_kill = &pl->gate_kill;
+        return 0;
 }
 
 int sandbox_plan_new(const struct rf_policy *p, const struct policy_bpf *bpf, char *const argv[],
                      const int stdio[3], struct sandbox_plan **ret, rf_error *err)
 {
         struct sandbox_plan *pl = xcalloc(1, sizeof(*pl));
-        char cwd[PATH_MAX];
         int r;
 
         pl->listener_fd = -1;
@@ -212,36 +233,11 @@ int sandbox_plan_new(const struct rf_policy *p, const struct policy_bpf *bpf, ch
         snprintf(pl->hostname, sizeof(pl->hostname), "%s",
                  p->hostname_set ? p->hostname : "ringfence");
         make_ids(pl, p);
-        if (pl->plain) {
-                r = plan_plain(pl, p, stdio, err);
-                if (r < 0)
-                        goto fail;
-                *ret = pl;
-                return 0;
-        }
-        if (!p->cwd && !getcwd(cwd, sizeof(cwd))) {
-                r = rf_error_set(err, -errno, "working directory: %s", strerror(errno));
+        if (pl->plain)
+                plan_plain(pl, p);
+        else if ((r = plan_sandboxed(pl, p, bpf, err)) < 0)
                 goto fail;
-        }
-        pl->cwd = plan_own(pl, p->cwd ? p->cwd : cwd);
-        pl->stage = "/tmp";
-        if (pl->clone_flags & CLONE_NEWNS) {
-                if ((r = plan_mounts(pl, p, pl->cwd, err)) < 0)
-                        goto fail;
-        } else if (p->n_fs) {
-                r = rf_error_set(err, -EINVAL, "%s %s: needs namespace.mount=on",
-                                 p->fs[0].kind == POLICY_FS_RW ? "--rw" : "a filesystem rule",
-                                 p->fs[0].path);
-                goto fail;
-        }
-        plan_env(pl, p);
-        if ((r = sandbox_exec_gate(&bpf->notify, pl->argv, pl->envp, &pl->gate_notify)) < 0 ||
-            (r = sandbox_exec_gate(&bpf->kill, pl->argv, pl->envp, &pl->gate_kill)) < 0) {
-                r = rf_error_set(err, r, "seccomp: the filter is too long for the exec gate");
-                goto fail;
-        }
-        pl->bpf_notify = &pl->gate_notify;
-        pl->bpf_kill = &pl->gate_kill;
+        /* Then, for both: stdio and the fds passed on, the limits, the stacks. */
         if ((r = make_fds(pl, p, stdio, err)) < 0 || (r = make_limits(pl, p, err)) < 0 ||
             (r = plan_stacks_take(pl, err)) < 0)
                 goto fail;
