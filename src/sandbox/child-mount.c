@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 
 #include "sandbox/child.h"
-#include "sandbox/fault.h"
 
 #ifndef OPEN_TREE_CLONE
 #define OPEN_TREE_CLONE 1
@@ -148,45 +147,48 @@ static CHILD_CODE int step_of(enum mount_step_kind k)
         return steps[k];
 }
 
-CHILD_CODE long child_mount_setup(struct sandbox_plan *pl, int *step, int *index)
+/* Mount a tmpfs as the new root on the plan's stage, and go there. */
+static CHILD_CODE long mount_root(const struct sandbox_plan *pl)
+{
+        long r = RSYS(SYS_mount, "tmpfs", pl->stage, "tmpfs", MS_NOSUID | MS_NODEV,
+                      "mode=0755,size=1m");
+
+        return r < 0 ? r : RSYS(SYS_chdir, pl->stage);
+}
+
+/* Make the current directory the root: pivot_root(".", ".") stacks the old root on the new one;
+ * detaching it leaves ours. */
+static CHILD_CODE long pivot_root_here(void)
 {
         long r;
 
+        if ((r = RSYS(SYS_pivot_root, ".", ".")) < 0 ||
+            (r = RSYS(SYS_umount2, ".", MNT_DETACH)) < 0)
+                return r;
+        return RSYS(SYS_chdir, "/");
+}
+
+CHILD_CODE long child_mount_setup(struct sandbox_plan *pl, int *failed_step, int *index)
+{
+        int step;
+        long r;
+
         /* Nothing we mount may propagate back to the host. */
-        *step = STEP_MOUNT_PRIVATE;
-        if ((r = CHILD_FAULT(*step)) < 0) return r;
-        if ((r = RSYS(SYS_mount, 0, "/", 0, MS_REC | MS_PRIVATE, 0)) < 0)
-                return r;
-        *step = STEP_OPEN_TREE;
-        if ((r = CHILD_FAULT(*step)) < 0) return r;
-        if ((r = clone_trees(pl, index)) < 0)
-                return r;
+        CHILD_STEP(STEP_MOUNT_PRIVATE, RSYS(SYS_mount, 0, "/", 0, MS_REC | MS_PRIVATE, 0));
+        CHILD_STEP(STEP_OPEN_TREE, clone_trees(pl, index));
         *index = -1;
-        *step = STEP_MOUNT_ROOT;
-        if ((r = CHILD_FAULT(*step)) < 0) return r;
-        if ((r = RSYS(SYS_mount, "tmpfs", pl->stage, "tmpfs", MS_NOSUID | MS_NODEV,
-                      "mode=0755,size=1m")) < 0)
-                return r;
-        if ((r = RSYS(SYS_chdir, pl->stage)) < 0)
-                return r;
+        CHILD_STEP(STEP_MOUNT_ROOT, mount_root(pl));
         for (size_t i = 0; i < pl->n_steps; i++) {
                 *index = (int)i;
-                *step = step_of(pl->steps[i].kind);
-                if ((r = CHILD_FAULT(*step)) < 0) return r;
-                if ((r = run_step(&pl->steps[i])) < 0)
-                        return r;
+                CHILD_STEP(step_of(pl->steps[i].kind), run_step(&pl->steps[i]));
         }
         *index = -1;
-        *step = STEP_PIVOT_ROOT;
-        if ((r = CHILD_FAULT(*step)) < 0) return r;
-        /* pivot_root(".", ".") stacks the old root on the new one; detaching it leaves ours. */
-        if ((r = RSYS(SYS_pivot_root, ".", ".")) < 0)
-                return r;
-        if ((r = RSYS(SYS_umount2, ".", MNT_DETACH)) < 0)
-                return r;
-        if ((r = RSYS(SYS_chdir, "/")) < 0)
-                return r;
-        *step = STEP_READONLY;
-        return set_attr(AT_FDCWD, "/", 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-                        0, 0);
+        CHILD_STEP(STEP_PIVOT_ROOT, pivot_root_here());
+        CHILD_STEP(STEP_READONLY, set_attr(AT_FDCWD, "/", 0,
+                                           MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+                                           0, 0));
+        return 0;
+fail:
+        *failed_step = step;
+        return r;
 }

@@ -5,9 +5,6 @@
  * die there without a word. A release build compiles every hook to nothing. */
 #pragma once
 
-/* The short name of a child step ("setsid", "pivot-root"), or NULL for an unknown one. */
-const char *sandbox_step_id(int step);
-
 #ifdef RF_FAULT_INJECTION
 /* What the child is to do at a step; read by the child through CLONE_VM, set by the parent. */
 struct sandbox_fault {

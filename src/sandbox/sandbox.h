@@ -38,7 +38,7 @@ struct mount_step {
 /* What the child writes back to the host over the channel. */
 enum child_msg_type { CHILD_MSG_ERROR = 1, CHILD_MSG_STARTED, CHILD_MSG_EXITED };
 
-/* The step of the child's setup a failure happened in (sandbox_step_name gives the words). */
+/* The step of the child's setup a failure happened in (spawn.c names each one). */
 enum child_step {
         STEP_NONE, STEP_SYNC, STEP_SETSID, STEP_MOUNT_PRIVATE, STEP_OPEN_TREE, STEP_MOUNT_ROOT,
         STEP_MKDIR, STEP_MKFILE, STEP_SYMLINK, STEP_BIND, STEP_TMPFS, STEP_PROC, STEP_HIDE,
@@ -46,6 +46,9 @@ enum child_step {
         STEP_CGROUP, STEP_SETGROUPS, STEP_SETGID, STEP_SETUID, STEP_CAPS, STEP_NO_NEW_PRIVS,
         STEP_RLIMIT, STEP_STDIO, STEP_FDS, STEP_SECCOMP, STEP_EXEC, _STEP_MAX
 };
+
+/* The short name of a child step ("setsid", "pivot-root"), or NULL for an unknown one. */
+const char *sandbox_step_id(int step);
 
 struct child_msg {
         int32_t type;
@@ -128,8 +131,6 @@ struct sandbox_proc {
  * and let it go; for a plain plan, start the command itself (CLONE_VM | CLONE_VFORK, no init,
  * no channel), which has exec'd or failed (ret->failed) when this returns. Returns 0 or -errno. */
 int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *err);
-/* Kill (SIGKILL) and reap a started job that is still owned; closes its fds. */
-void sandbox_proc_kill_and_reap(struct sandbox_proc *proc);
 
 /* Words for a failed child step and errno, e.g. `exec "gcc": No such file or directory`. */
 void sandbox_describe_error(const struct sandbox_plan *pl, const struct child_msg *m, char *buf,

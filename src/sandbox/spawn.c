@@ -95,6 +95,21 @@ static int spawn_plain(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_err
         return 0;
 }
 
+/* Kill (SIGKILL) and reap a started job that is still ours; closes its fds. */
+static void kill_and_reap(struct sandbox_proc *proc)
+{
+        siginfo_t si;
+
+        if (proc->pidfd >= 0) {
+                (void)sys_pidfd_send_signal(proc->pidfd, SIGKILL);
+                (void)sys_pidfd_wait(proc->pidfd, &si, WEXITED, NULL);
+                close(proc->pidfd);
+        }
+        if (proc->chan >= 0)
+                close(proc->chan);
+        proc->pidfd = proc->chan = -1;
+}
+
 int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *err)
 {
         struct clone_args ca;
@@ -103,6 +118,7 @@ int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *e
         long pid;
 
         ret->failed = false;
+        SANDBOX_FAULT_ARM();
         if (pl->plain)
                 return spawn_plain(pl, ret, err);
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -124,7 +140,6 @@ int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *e
                                     strerror(-r));
         }
         /* The init starts with every signal blocked and collects them with sigtimedwait. */
-        SANDBOX_FAULT_ARM();
         sigfillset(&all);
         pthread_sigmask(SIG_SETMASK, &all, &old);
         pid = child_clone3(&ca, child_init, pl);
@@ -148,56 +163,51 @@ int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *e
         }
         return 0;
 fail:
-        sandbox_proc_kill_and_reap(ret);
+        kill_and_reap(ret);
         return r;
 }
 
-void sandbox_proc_kill_and_reap(struct sandbox_proc *proc)
-{
-        siginfo_t si;
-
-        if (proc->pidfd >= 0) {
-                (void)sys_pidfd_send_signal(proc->pidfd, SIGKILL);
-                (void)sys_pidfd_wait(proc->pidfd, &si, WEXITED, NULL);
-                close(proc->pidfd);
-        }
-        if (proc->chan >= 0)
-                close(proc->chan);
-        proc->pidfd = proc->chan = -1;
-}
-
-static const char *const step_words[_STEP_MAX] = {
-        [STEP_NONE] = "setup",
-        [STEP_SYNC] = "waiting for the host",
-        [STEP_SETSID] = "setsid",
-        [STEP_MOUNT_PRIVATE] = "making the mount tree private",
-        [STEP_OPEN_TREE] = "mount",
-        [STEP_MOUNT_ROOT] = "mount the new root",
-        [STEP_MKDIR] = "mkdir",
-        [STEP_MKFILE] = "create",
-        [STEP_SYMLINK] = "symlink",
-        [STEP_BIND] = "mount",
-        [STEP_TMPFS] = "mount tmpfs",
-        [STEP_PROC] = "mount /proc",
-        [STEP_HIDE] = "hide",
-        [STEP_READONLY] = "remount read-only",
-        [STEP_PIVOT_ROOT] = "pivot_root",
-        [STEP_CHDIR] = "chdir",
-        [STEP_HOSTNAME] = "sethostname",
-        [STEP_LOOPBACK] = "bring up loopback",
-        [STEP_CLONE] = "start the command",
-        [STEP_CGROUP] = "enter the job's cgroup",
-        [STEP_SETGROUPS] = "setgroups",
-        [STEP_SETGID] = "setresgid",
-        [STEP_SETUID] = "setresuid",
-        [STEP_CAPS] = "drop capabilities",
-        [STEP_NO_NEW_PRIVS] = "no_new_privs",
-        [STEP_RLIMIT] = "setrlimit",
-        [STEP_STDIO] = "standard streams",
-        [STEP_FDS] = "file descriptors",
-        [STEP_SECCOMP] = "load seccomp filter",
-        [STEP_EXEC] = "exec",
+/* Each child step: its short name (in error messages, and RINGFENCE_FAULT_STEP in a build with
+ * fault injection) and the words for what it does. */
+static const struct {
+        const char *id, *words;
+} step_names[_STEP_MAX] = {
+        [STEP_NONE] = { "none", "setup" },
+        [STEP_SYNC] = { "sync", "waiting for the host" },
+        [STEP_SETSID] = { "setsid", "setsid" },
+        [STEP_MOUNT_PRIVATE] = { "mount-private", "making the mount tree private" },
+        [STEP_OPEN_TREE] = { "open-tree", "mount" },
+        [STEP_MOUNT_ROOT] = { "mount-root", "mount the new root" },
+        [STEP_MKDIR] = { "mkdir", "mkdir" },
+        [STEP_MKFILE] = { "mkfile", "create" },
+        [STEP_SYMLINK] = { "symlink", "symlink" },
+        [STEP_BIND] = { "bind", "mount" },
+        [STEP_TMPFS] = { "tmpfs", "mount tmpfs" },
+        [STEP_PROC] = { "proc", "mount /proc" },
+        [STEP_HIDE] = { "hide", "hide" },
+        [STEP_READONLY] = { "readonly", "remount read-only" },
+        [STEP_PIVOT_ROOT] = { "pivot-root", "pivot_root" },
+        [STEP_CHDIR] = { "chdir", "chdir" },
+        [STEP_HOSTNAME] = { "hostname", "sethostname" },
+        [STEP_LOOPBACK] = { "loopback", "bring up loopback" },
+        [STEP_CLONE] = { "clone", "start the command" },
+        [STEP_CGROUP] = { "cgroup", "enter the job's cgroup" },
+        [STEP_SETGROUPS] = { "setgroups", "setgroups" },
+        [STEP_SETGID] = { "setgid", "setresgid" },
+        [STEP_SETUID] = { "setuid", "setresuid" },
+        [STEP_CAPS] = { "caps", "drop capabilities" },
+        [STEP_NO_NEW_PRIVS] = { "no-new-privs", "no_new_privs" },
+        [STEP_RLIMIT] = { "rlimit", "setrlimit" },
+        [STEP_STDIO] = { "stdio", "standard streams" },
+        [STEP_FDS] = { "fds", "file descriptors" },
+        [STEP_SECCOMP] = { "seccomp", "load seccomp filter" },
+        [STEP_EXEC] = { "exec", "exec" },
 };
+
+const char *sandbox_step_id(int step)
+{
+        return step >= 0 && step < _STEP_MAX ? step_names[step].id : NULL;
+}
 
 /* Copy src into dst (size bytes) for a message a person reads on a terminal, where a hostile
  * command name must not send escape sequences: bytes below 0x20 and DEL become \xNN, a
@@ -230,7 +240,7 @@ void sandbox_describe_error(const struct sandbox_plan *pl, const struct child_ms
         char safe[1024];
 
         int step = m->step >= 0 && m->step < _STEP_MAX ? m->step : STEP_NONE;
-        const char *words = step_words[step];
+        const char *words = step_names[step].words;
         const char *e = strerror(m->err);
         const struct mount_step *s = NULL;
 

@@ -14,7 +14,7 @@ libs=${FUZZ_LIBS:--lseccomp -ljansson -luring -lm}
 
 lib="base/alloc base/error base/json base/parse base/strv base/syscall
  policy/model policy/set policy/default policy/compile policy/match policy/clone policy/prebuilt
- policy/oci policy/parser policy/lexer policy/loader policy/groups
+ policy/oci policy/oci-read policy/parser policy/lexer policy/loader policy/groups
  ring/shm ring/spsc ring/wake batch/source batch/split batch/template"
 obj=$build/tests/fuzz/obj
 mkdir -p "$obj"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target for the import of Docker/OCI seccomp profiles (src/policy/oci.c): the input is
- * the JSON text, imported from memory onto an empty policy; a small result is also compiled to
- * BPF. Any crash, leak, undefined behaviour, or failure without a sentence is a bug.
+/* libFuzzer target for the import of Docker/OCI seccomp profiles (src/policy/oci-read.c, oci.c):
+ * the input is the JSON text, imported from memory onto an empty policy; a small result is also
+ * compiled to BPF. Any crash, leak, undefined behaviour, or failure without a sentence is a bug.
  *
  * Built by `make fuzz` (tests/fuzz/build.sh); run with tests/fuzz/run-all.sh or
  *   build/tests/fuzz/fuzz_oci -dict=tests/fuzz/oci.dict tests/fuzz/corpus/oci
