@@ -232,8 +232,6 @@ RF_EXPORT const char *rf_syscall_group(size_t i, const char **ret_description,
 /* A lock-free single-producer/single-consumer ring of variable-length messages, over memory of
  * the caller's or a sealed memfd shared with another process, whose bytes are checked as if
  * the peer were hostile. */
-#define RF_RING_DECLARED 1
-/* Proposed for include/ringfence.h; kept here until they move there. */
 
 /* A ring of messages between one producer and one consumer: two threads sharing a handle, or two
  * processes each with a handle on the same memfd. Opaque; owned by the caller. When another
