@@ -4,7 +4,62 @@
  * Conventions: functions that can fail return 0 (or a count) on success and a negative errno on
  * failure, and fill the optional rf_error with one sentence for a person. They never print: the
  * few lines the library has for a person (a batch's progress, a skipped job) go to the log
- * handler (rf_set_log_handler). */
+ * handler (rf_set_log_handler).
+ *
+ * The pattern of use, in its three shapes (whole programs in examples/, built and run by make
+ * check; each builds with `cc x.c $(pkg-config --cflags --libs ringfence)`).
+ *
+ * One command in a sandbox, as `ringfence run` (examples/run-one.c):
+ *
+ *      char *argv[] = { "sh", "-c", "echo hello", NULL };
+ *      rf_error err = { 0 };
+ *      rf_result res;
+ *      rf_policy *p = rf_policy_new_default(&err);     // the embedded policy: defaults deny
+ *
+ *      if (!p || rf_policy_set(p, "limit.timeout", "10s", "main.c", &err) < 0)
+ *              errx(125, "%s", err.msg);               // what was wrong, for a person
+ *      if (rf_run(p, argv, NULL, &res, &err) < 0)      // NULL: our stdin, stdout and stderr
+ *              warnx("%s", err.msg);                   // res is then a spawn-error result
+ *      printf("%s, exit status %d\n", rf_status_name(res.status), res.exit_status);
+ *      rf_policy_free(p);
+ *      return res.exit_status;                         // as `ringfence run` would exit
+ *
+ * Many commands, each in a sandbox of its own, several at a time (examples/batch-args.c):
+ *
+ *      char *command[] = { "gzip", "-k", "{}", NULL }; // {}: the job's argument
+ *      char *files[] = { "a.txt", "b.txt", "c.txt", NULL };
+ *      rf_batch_options o;
+ *      rf_batch_summary sum;
+ *
+ *      rf_batch_options_init(&o);                      // as many jobs at once as cores
+ *      o.input = RF_BATCH_ARGS;
+ *      o.arg_groups[0] = files;                        // a job per file
+ *      o.n_arg_groups = 1;
+ *      o.command = command;
+ *      o.json_path = "results.jsonl";                  // a result record per job
+ *      if (rf_batch_run(p, &o, &sum, &err) < 0)        // p as above
+ *              errx(125, "%s", err.msg);
+ *      printf("%llu of %llu ok\n", (unsigned long long)sum.ok, (unsigned long long)sum.total);
+ *      return sum.exit_status;
+ *
+ * C functions of the caller's on worker threads, without a sandbox (examples/worker-thread.c):
+ *
+ *      static int task(void *arg) { ...; return result; } // on a worker thread
+ *      static void done(void *arg, int result) { ... }  // on the pool's thread, in rf_pool_wait
+ *
+ *      rf_pool *pool;
+ *
+ *      if (rf_pool_new(0, &pool, &err) < 0)            // 0: a thread per core
+ *              errx(1, "%s", err.msg);
+ *      for (size_t i = 0; i < n; i++)
+ *              if (rf_pool_submit(pool, task, done, &args[i], &err) < 0)
+ *                      errx(1, "%s", err.msg);
+ *      while (rf_pool_pending(pool) > 0)
+ *              rf_pool_wait(pool, -1, NULL);           // sleeps, then runs done functions
+ *      rf_pool_free(pool);
+ *
+ * Messages between two threads or two processes over shared memory: rf_ring below
+ * (examples/ring.c). */
 #ifndef RINGFENCE_H
 #define RINGFENCE_H
 
@@ -234,8 +289,6 @@ RF_EXPORT const char *rf_syscall_group(size_t i, const char **ret_description,
 /* A lock-free single-producer/single-consumer ring of variable-length messages, over memory of
  * the caller's or a sealed memfd shared with another process, whose bytes are checked as if
  * the peer were hostile. */
-#define RF_RING_DECLARED 1
-/* Proposed for include/ringfence.h; kept here until they move there. */
 
 /* A ring of messages between one producer and one consumer: two threads sharing a handle, or two
  * processes each with a handle on the same memfd. Opaque; owned by the caller. When another
