@@ -12,7 +12,7 @@ cflags="-g -O1 -std=gnu17 -Wall -Wextra -Werror -Wno-unused-command-line-argumen
  -D_GNU_SOURCE -I$build -I$src/include -I$src/src ${FUZZ_DEPS_CFLAGS:-} ${FUZZ_CFLAGS:-}"
 libs=${FUZZ_LIBS:--lseccomp -ljansson -luring -lm}
 
-lib="base/alloc base/error base/json base/parse base/strv base/syscall
+lib="base/alloc base/error base/json base/log base/parse base/strv base/syscall base/time
  policy/model policy/set policy/default policy/compile policy/match policy/clone policy/prebuilt
  policy/oci policy/oci-read policy/parser policy/lexer policy/loader policy/groups
  ring/shm ring/spsc ring/wake batch/source batch/split batch/template"
