@@ -25,6 +25,7 @@
 #include "batch/batch.h"
 #include "batch/record.h"
 #include "engine/result.h"
+#include "helpers.h"
 
 static char dir[64];
 static char json_path[128], joblog_path[128];
@@ -1006,8 +1007,6 @@ int main(void)
         Suite *s = suite_create("batch_results");
         TCase *wr = tcase_create("writers"), *full = tcase_create("full"),
               *rs = tcase_create("resume"), *big = tcase_create("million");
-        SRunner *sr;
-        int failed;
 
         tcase_add_checked_fixture(wr, setup, teardown);
         tcase_add_test(wr, json_records);
@@ -1039,9 +1038,5 @@ int main(void)
         suite_add_tcase(s, full);
         suite_add_tcase(s, rs);
         suite_add_tcase(s, big);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

@@ -14,6 +14,7 @@
 
 #include "base/base.h"
 #include "batch/batch.h"
+#include "helpers.h"
 
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
@@ -661,8 +662,6 @@ int main(void)
         TCase *lines = tcase_create("lines");
         TCase *jsonl = tcase_create("jsonl");
         TCase *mem = tcase_create("memory");
-        SRunner *sr;
-        int failed;
 
         tcase_add_test(args, cross_product_order);
         tcase_add_test(args, three_groups);
@@ -689,9 +688,5 @@ int main(void)
         tcase_add_test(mem, million_lines_flat_memory);
         tcase_set_timeout(mem, 120);
         suite_add_tcase(s, mem);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

@@ -9,6 +9,7 @@
 
 #include "base/base.h"
 #include "batch/batch.h"
+#include "helpers.h"
 
 /* One value, one template word, what GNU parallel gives. The expectations come from parallel(1)
  * (--rpl: {.} is s:\.[^/.]+$::, {/} s:.*\/::, {//} File::Basename's dirname) and from parallel's
@@ -269,8 +270,6 @@ int main(void)
         Suite *s = suite_create("batch_template");
         TCase *rs = tcase_create("replacement");
         TCase *sp = tcase_create("split");
-        SRunner *sr;
-        int failed;
 
         tcase_add_loop_test(rs, replacement_strings, 0, (int)ARRAY_SIZE(one_value));
         tcase_add_test(rs, job_number);
@@ -283,9 +282,5 @@ int main(void)
         tcase_add_loop_test(sp, split_errors, 0, (int)ARRAY_SIZE(bad_splits));
         tcase_add_test(sp, split_appends);
         suite_add_tcase(s, sp);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

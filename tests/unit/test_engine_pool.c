@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ringfence.h"
+#include "helpers.h"
 
 #define MAX_TIDS 64
 
@@ -385,11 +386,5 @@ static Suite *pool_suite(void)
 
 int main(void)
 {
-        SRunner *sr = srunner_create(pool_suite());
-        int failed;
-
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(pool_suite());
 }

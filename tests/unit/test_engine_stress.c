@@ -319,8 +319,6 @@ int main(void)
         const char *skip = skip_reason();
         Suite *s;
         TCase *tc;
-        SRunner *sr;
-        int failed;
 
         if (skip) {
                 printf("1..0 # SKIP %s\n", skip);
@@ -336,9 +334,5 @@ int main(void)
         tcase_set_timeout(tc, 120);
         tcase_add_test(tc, killed_while_spawning);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

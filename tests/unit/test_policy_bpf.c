@@ -20,6 +20,7 @@
 #include "ringfence.h"
 #include "base/cleanup.h"
 #include "policy/policy.h"
+#include "helpers.h"
 
 static struct rf_policy p;
 static struct policy_bpf bpf;
@@ -322,8 +323,6 @@ int main(void)
 {
         Suite *s = suite_create("policy_bpf");
         TCase *tc = tcase_create("programs");
-        SRunner *sr;
-        int failed;
 
         tcase_add_checked_fixture(tc, setup, teardown);
         tcase_set_timeout(tc, 60);
@@ -333,10 +332,6 @@ int main(void)
         tcase_add_test(tc, test_comparisons);
         tcase_add_test(tc, test_foreign_abis);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
         /* CK_TAP_LOG_FILE_NAME=- (set by make check) makes Check write TAP to stdout. */
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

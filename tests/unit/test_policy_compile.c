@@ -30,6 +30,7 @@
 #include "ringfence.h"
 #include "base/cleanup.h"
 #include "policy/policy.h"
+#include "helpers.h"
 
 static struct rf_policy p;
 static struct policy_bpf bpf;
@@ -665,14 +666,9 @@ static Suite *policy_compile_suite(bool load)
 int main(void)
 {
         bool load = seccomp_available();
-        SRunner *sr = srunner_create(policy_compile_suite(load));
-        int failed;
 
         if (!load)
                 fprintf(stderr, "# seccomp() is not available here: only compiling, not loading\n");
         /* CK_TAP_LOG_FILE_NAME=- (set by make check) makes Check write TAP to stdout. */
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(policy_compile_suite(load));
 }

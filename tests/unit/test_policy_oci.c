@@ -28,6 +28,7 @@
 #include "ringfence.h"
 #include "base/cleanup.h"
 #include "policy/policy.h"
+#include "helpers.h"
 
 /* Go's name of this architecture, as Docker's profiles write it in includes.arches. */
 #if defined(__x86_64__)
@@ -877,15 +878,10 @@ static Suite *policy_oci_suite(bool load_filters)
 int main(void)
 {
         bool load_filters = seccomp_available();
-        SRunner *sr = srunner_create(policy_oci_suite(load_filters));
-        int failed;
 
         if (!load_filters)
                 fprintf(stderr, "# seccomp() is not available here: only importing and "
                                 "compiling, not loading\n");
         /* CK_TAP_LOG_FILE_NAME=- (set by make check) makes Check write TAP to stdout. */
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(policy_oci_suite(load_filters));
 }

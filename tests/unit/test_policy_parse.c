@@ -29,6 +29,7 @@
 #include "base/cleanup.h"
 #include "policy/policy.h"
 #include "policy/prebuilt.h"
+#include "helpers.h"
 
 static struct rf_policy p;
 static char dir[] = "/tmp/rf-parse-XXXXXX";
@@ -755,11 +756,5 @@ static Suite *policy_parse_suite(void)
 
 int main(void)
 {
-        SRunner *sr = srunner_create(policy_parse_suite());
-        int failed;
-
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(policy_parse_suite());
 }

@@ -18,6 +18,7 @@
 #include "base/cleanup.h"
 #include "policy/policy.h"
 #include "policy/prebuilt.h"
+#include "helpers.h"
 
 static struct rf_policy p;
 
@@ -286,12 +287,6 @@ static Suite *policy_prebuilt_suite(void)
 
 int main(void)
 {
-        SRunner *sr = srunner_create(policy_prebuilt_suite());
-        int failed;
-
         /* CK_TAP_LOG_FILE_NAME=- (set by make check) makes Check write TAP to stdout. */
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(policy_prebuilt_suite());
 }

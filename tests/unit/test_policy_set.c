@@ -14,6 +14,7 @@
 #include "ringfence.h"
 #include "base/cleanup.h"
 #include "policy/policy.h"
+#include "helpers.h"
 
 static struct rf_policy p;
 
@@ -623,12 +624,6 @@ static Suite *policy_set_suite(void)
 
 int main(void)
 {
-        SRunner *sr = srunner_create(policy_set_suite());
-        int failed;
-
         /* CK_TAP_LOG_FILE_NAME=- (set by make check) makes Check write TAP to stdout. */
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(policy_set_suite());
 }

@@ -21,6 +21,7 @@
 
 #include "base/cleanup.h"
 #include "ring/ring.h"
+#include "helpers.h"
 
 
 
@@ -559,8 +560,6 @@ int main(void)
         TCase *th = tcase_create("hostile");
         TCase *tl = tcase_create("layout");
         TCase *tp = tcase_create("processes");
-        SRunner *sr;
-        int failed;
 
         tcase_add_loop_test(th, producer_corrupts, 0, (int)ARRAY_SIZE(corruptions));
         tcase_add_test(th, tail_rewound);
@@ -577,9 +576,5 @@ int main(void)
         tcase_add_test(tp, public_api);
         tcase_set_timeout(tp, 300);
         suite_add_tcase(s, tp);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

@@ -15,6 +15,7 @@
 
 #include "base/cleanup.h"
 #include "ring/ring.h"
+#include "helpers.h"
 
 /* A heap ring of capacity cap; *ret_mem is the memory to free after ring_free. */
 static struct ring *heap_ring(uint32_t cap, void **ret_mem)
@@ -488,8 +489,6 @@ int main(void)
         TCase *tc = tcase_create("spsc");
         TCase *tw = tcase_create("wait");
         TCase *tt = tcase_create("threads");
-        SRunner *sr;
-        int failed;
 
         tcase_add_test(tc, wrap_all_sizes);
         tcase_add_test(tc, max_message_at_every_offset);
@@ -506,9 +505,5 @@ int main(void)
         tcase_add_test(tt, threads_sleeping);
         tcase_set_timeout(tt, 600);
         suite_add_tcase(s, tt);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

@@ -26,6 +26,7 @@
 #include "policy/policy.h"
 #include "sandbox/cgroup-internal.h"
 #include "sandbox/cgroup.h"
+#include "helpers.h"
 
 #define MiB (1024ull * 1024)
 
@@ -662,21 +663,17 @@ int main(void)
 {
         const struct cgroup_layout *l = &cgroup_host_get()->layout;
         const char *skip = skip_reason();
-        SRunner *sr;
-        int failed;
+        int status;
 
         if (skip) {
                 cgroup_host_release();
                 printf("1..0 # SKIP %s\n", skip);
                 return 0;
         }
-        sr = srunner_create(cgroup_suite());
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
+        status = test_run_suite(cgroup_suite());
         remove_leftovers(l->v2_dir, true);
         for (int c = 0; c < _CGROUP_CTRL_MAX; c++)
                 remove_leftovers(l->v1_dir[c], false);
         cgroup_host_release();
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return status;
 }
