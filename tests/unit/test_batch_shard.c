@@ -15,6 +15,7 @@
 #include "base/base.h"
 #include "batch/jobserver.h"
 #include "batch/shard.h"
+#include "helpers.h"
 
 static uint64_t line_hash(const char *line)
 {
@@ -331,8 +332,6 @@ int main(void)
         Suite *s = suite_create("batch_shard");
         TCase *keys = tcase_create("keys"), *shards = tcase_create("shards");
         TCase *js = tcase_create("makeflags");
-        SRunner *sr;
-        int failed;
 
         tcase_add_test(keys, key_ignores_position);
         tcase_add_test(keys, key_separates_fields);
@@ -347,9 +346,5 @@ int main(void)
         suite_add_tcase(s, keys);
         suite_add_tcase(s, shards);
         suite_add_tcase(s, js);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? 1 : 0;
+        return test_run_suite(s);
 }
