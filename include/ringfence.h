@@ -473,7 +473,8 @@ typedef struct rf_merge_report {
         uint64_t duplicates;  /* records of a job that had one already (left out) */
         uint64_t missing;     /* jobs of the input without a record */
         uint32_t shards;      /* N of the shards seen (0: records without shards) */
-        uint32_t shards_unfinished; /* shards without their shard_end line */
+        /* shards without their shard_end line */
+        uint32_t shards_unfinished;
         char *text;           /* what is wrong, one sentence per line, for a person; the
                                * caller frees it; NULL when nothing is */
 } rf_merge_report;

@@ -222,7 +222,9 @@ static int opt_shards(struct cli_result *out, const char *v, rf_error *err)
         return 0;
 }
 
+/* clang-format off */
 #define CUSTOM(name, arg, help, sh, fn) { name, CLI_CUSTOM, NULL, NULL, arg, help, sh, fn }
+/* clang-format on */
 static const struct cli_option batch_only_options[] = {
         CUSTOM("jobs", "N", "jobs at once (default: cores; 0: as many as limits allow)", 'j',
                opt_jobs),

@@ -23,7 +23,8 @@ static void usage(FILE *f)
                 "                                allowed or refused, and by which line; exits 0\n"
                 "                                allowed, 1 refused, 2 depends on the arguments\n"
                 "  groups [@GROUP...]            the named groups of system calls\n"
-                "  bpf [--kill] NAME|FILE        the compiled seccomp filter, one instruction a line\n"
+                "  bpf [--kill] NAME|FILE        the compiled seccomp filter, "
+                "one instruction a line\n"
                 "  help                          this help\n\n"
                 "See ringfence.policy(5).\n");
 }

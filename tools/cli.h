@@ -38,8 +38,8 @@ struct cli_result {
 };
 
 /* Parse argv[first..] against the NULL-terminated list of option tables opts into policy p and
- * out, stopping at "--", ":::" or the first argument that is not an option. Returns 0 or -EINVAL with err saying which flag and what was
- * expected. */
+ * out, stopping at "--", ":::" or the first argument that is not an option. Returns 0 or
+ * -EINVAL with err saying which flag and what was expected. */
 int cli_parse(const struct cli_option *const *opts, int argc, char **argv, int first,
               rf_policy *p, struct cli_result *out, rf_error *err);
 

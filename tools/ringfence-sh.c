@@ -60,13 +60,16 @@ static void usage(void)
                "A make SHELL: runs /bin/sh -c 'RECIPE' in a sandbox and exits as it did.\n"
                "  make SHELL=" ME "    (GNU make passes -c, or .SHELLFLAGS such as -ec)\n\n"
                "The policy is the build policy (the working directory writable, no network),\n"
-               "or: the --policy options given here, then $RINGFENCE_POLICY (NAME or FILE, several\n"
+               "or: the --policy options given here, "
+               "then $RINGFENCE_POLICY (NAME or FILE, several\n"
                "separated by spaces), then the other options here, then $RINGFENCE_SET\n"
                "(KEY=VALUE settings separated by spaces), each overriding the ones before.\n\n"
                "Options (long forms only; single-letter flags are the shell's):\n");
         cli_print_options(sh_options);
+        /* clang-format off */
         printf("\nExit status: the recipe's; 128+N for signal N; 124 on a time limit; 125 when\n"
                ME " itself fails. See ringfence-sh(1).\n");
+        /* clang-format on */
 }
 
 /* Fill err with a sentence; returns -EINVAL. */

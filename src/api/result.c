@@ -16,6 +16,7 @@
 
 /* The members that rf_result and struct engine_result share, by name: numbers and strings, and
  * those of each violation. */
+/* clang-format off */
 #define RESULT_NUMBERS(X)                                                                         \
         X(status) X(exit_status) X(exit_code) X(signal) X(start_unix_us) X(wall_us) X(user_us)    \
         X(sys_us) X(peak_memory) X(stdout_bytes) X(stderr_bytes) X(output_truncated)              \
@@ -23,6 +24,7 @@
 #define RESULT_STRINGS(X)                                                                         \
         X(limit) X(error) X(enforced_memory) X(enforced_pids) X(enforced_cpu) X(enforced_files)   \
         X(enforced_file_size) X(enforced_time) X(enforced_output)
+/* clang-format on */
 #define VIOLATION_NUMBERS(X) X(nr) X(count)
 #define VIOLATION_STRINGS(X) X(syscall) X(action) X(rule)
 

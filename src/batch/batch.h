@@ -67,10 +67,10 @@ void batch_input_done(struct batch_input *in);
 int batch_source_prescan(const struct batch_source_opts *o, const struct rf_policy *p,
                          bool stop_on_bad, uint64_t *ret_count, rf_error *err);
 
-/* Apply the replacement strings {} {#} {.} {/} {//} {/.} {1}..{9} to template word w for input values args and job number seq; a word without
- * replacement strings gets the input appended as GNU parallel does only when the whole template
- * has none (the caller handles that). {1.} {1/} {1//} {1/.} combine a position with a path form.
- * Returns a new string. */
+/* Apply the replacement strings {} {#} {.} {/} {//} {/.} {1}..{9} to template word w for input
+ * values args and job number seq; a word without replacement strings gets the input appended as
+ * GNU parallel does only when the whole template has none (the caller handles that). {1.} {1/}
+ * {1//} {1/.} combine a position with a path form. Returns a new string. */
 char *batch_template_word(const char *w, char *const *args, uint64_t seq);
 /* The same, appending the result to words as GNU parallel makes arguments: a replacement string
  * without a position ({} {.} {/} {//} {/.}) stands for each value as a word of its own when there

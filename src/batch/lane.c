@@ -22,7 +22,8 @@
 struct lane_op {
         struct lane_op *next;
         struct bjob *bj;
-        struct engine_result res; /* with record: the result to write */
+        /* with record: the result to write */
+        struct engine_result res;
         bool record;    /* write its record */
         bool emit;      /* write its output */
         bool free_job;  /* the job is done with after this */

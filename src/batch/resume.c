@@ -21,7 +21,9 @@
 #include "batch/batch.h"
 
 /* Job numbers beyond the bitmaps are kept as keys seq << 1 | failed. */
+/* clang-format off */
 #define KEY(seq, failed) ((uint64_t)(seq) << 1 | (uint64_t)!!(failed))
+/* clang-format on */
 #define KEY_SEQ(k) ((k) >> 1)
 #define BIT_SET(map, i) ((map)[(i) / 64] |= UINT64_C(1) << ((i) % 64))
 #define BIT_TEST(map, i) (((map)[(i) / 64] >> ((i) % 64)) & 1)

@@ -65,6 +65,7 @@ static void count(struct batch *b, const struct engine_result *res)
 {
         rf_batch_summary *s = &b->sum;
         s->total++;
+        /* clang-format off */
         switch (res->status) {
         case RF_STATUS_OK: s->ok++; break;
         case RF_STATUS_TIMEOUT: s->timed_out++; break;
@@ -73,6 +74,7 @@ static void count(struct batch *b, const struct engine_result *res)
         case RF_STATUS_SPAWN_ERROR: s->spawn_errors++; break;
         default: s->failed++; break;
         }
+        /* clang-format on */
 }
 
 /* --halt: stop starting (soon) or also kill what runs (now) once the condition holds. */

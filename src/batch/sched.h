@@ -25,7 +25,8 @@ struct bjob {
         struct engine_result last; /* the last attempt's result, while a retry waits */
         struct bjob *order_next; /* --keep-order queue */
         struct bjob *retry_next; /* retry queue */
-        struct bjob *run_prev, *run_next; /* running jobs (signals.c), for SIGUSR1 */
+        /* running jobs (signals.c), for SIGUSR1 */
+        struct bjob *run_prev, *run_next;
         uint64_t started_us;     /* when its attempt started (monotonic) */
         struct js_hold hold;     /* jobserver client: its slot */
         struct js_job *jsj;      /* jobserver server: its fifo */

@@ -305,7 +305,8 @@ static int next_jsonl(struct batch_source *s, struct batch_input *in, rf_error *
         do {
                 if ((r = read_record(s, false, &len, err)) <= 0)
                         return r;
-        /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): set when r > 0 */
+                /* len is set when r > 0: */
+                /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
         } while (len == strlen(s->line) && is_blank_line(s->line));
         in->seq = ++s->seq;
         in->line = s->lineno;

@@ -40,8 +40,10 @@ struct pool_task {
 /* Each ring's data area: room for every task in flight, so a worker never waits on its reply
  * ring (POOL_DEPTH records of 48 bytes, at most half the capacity per record). */
 #define POOL_RING_CAP 4096u
+/* clang-format off */
 _Static_assert(POOL_DEPTH * (RING_MSG_SIZE + sizeof(struct pool_task)) <= POOL_RING_CAP / 2,
                "a reply ring holds every task in flight");
+/* clang-format on */
 
 /* A task the owner keeps until a worker has room. */
 struct queued {

@@ -52,6 +52,7 @@ static const struct action_map {
         { "SCMP_ACT_NOTIFY", POLICY_ACT_REPORT, EPERM },
 };
 
+/* clang-format off */
 static const struct {
         const char *name;
         enum policy_cmp op;
@@ -61,9 +62,11 @@ static const struct {
         { "SCMP_CMP_GT", POLICY_CMP_GT },  { "SCMP_CMP_GE", POLICY_CMP_GE },
         { "SCMP_CMP_MASKED_EQ", POLICY_CMP_MASKED_EQ },
 };
+/* clang-format on */
 
 /* The names includes.arches and excludes.arches may give the native architecture: Go's GOARCH
  * (what moby compares), the kernel's and libseccomp's. */
+/* clang-format off */
 static const char *const native_arches[] = {
 #if defined(__x86_64__) && !defined(__ILP32__)
         "amd64", "x86_64", "SCMP_ARCH_X86_64",
@@ -78,6 +81,7 @@ static const char *const native_arches[] = {
 #endif
         NULL,
 };
+/* clang-format on */
 
 /* "FILE: [linux.seccomp.]WHERE: what" as an -EINVAL error; fmt starts with the JSON path. */
 __attribute__((format(printf, 2, 3))) static int fail(struct oci_import *im, const char *fmt, ...)

@@ -226,7 +226,8 @@ int policy_load_file(struct rf_policy *p, const char *path, rf_error *err);
 
 /* A policy file in memory, for policy_load_mem. */
 struct policy_mem_file {
-        const char *name; /* as errors show it and includes name it: "main.policy", "sub/a.policy" */
+        /* as errors show it and includes name it: "main.policy", "sub/a.policy" */
+        const char *name;
         const char *text; /* len bytes, not NUL-terminated */
         size_t len;
 };

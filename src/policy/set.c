@@ -354,8 +354,10 @@ static int set_seccomp_errno(struct rf_policy *p, const struct setting *s, const
                                        err);
 }
 
+/* clang-format off */
 #define NS(k, bit) { "namespace." k, set_namespace, bit, 0, 0 }
 #define LIMIT(k, fn, field, max) { "limit." k, fn, 0, offsetof(struct policy_limits, field), max }
+/* clang-format on */
 
 static const struct setting settings[] = {
         NS("user", POLICY_NS_USER),

@@ -73,8 +73,10 @@ const char *policy_text_rule_key(const struct policy_syscall_rule *r)
 }
 
 /* Write the line "key = <what fmt says>" padded to a column, then "# from origin". */
+/* clang-format off */
 __attribute__((format(printf, 3, 4))) static void show(FILE *f, const char *origin,
                                                        const char *fmt, ...)
+/* clang-format on */
 {
         char line[1024];
         va_list ap;

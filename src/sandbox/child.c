@@ -239,10 +239,12 @@ CHILD_CODE long child_rlimits(const struct sandbox_plan *pl)
 {
         long r;
 
+        /* clang-format off */
         for (size_t i = 0; i < pl->n_rlimits; i++)
                 if ((r = RSYS(SYS_prlimit64, 0, pl->rlimits[i].resource, &pl->rlimits[i].lim,
                               0)) < 0)
                         return r;
+        /* clang-format on */
         return 0;
 }
 

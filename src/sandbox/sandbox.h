@@ -98,7 +98,8 @@ struct sandbox_plan {
         /* parent-only bookkeeping: */
         struct strv owned;       /* strings the plan owns */
         struct strv env, exec;   /* envp and exec_paths storage */
-        struct sock_fprog gate_notify, gate_kill; /* the policy's programs behind the exec gate */
+        /* the policy's programs behind the exec gate */
+        struct sock_fprog gate_notify, gate_kill;
         size_t cap_steps;
         struct cgroup_job cgroup;
 };

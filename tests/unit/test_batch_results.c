@@ -659,6 +659,7 @@ END_TEST
 
 /* ---- reading a record's key (recscan.c) ----------------------------------------------------- */
 
+/* clang-format off */
 static const struct key_case {
         const char *line;
         int r;          /* 1 (a record), 0 (a shard's end line) or -EINVAL */
@@ -666,9 +667,10 @@ static const struct key_case {
         bool failed;
 } key_cases[] = {
         /* as ringfence writes them: the fast path */
-        { "{\"job\":7,\"attempt\":1,\"argv\":[\"echo\",\"a\"],\"status\":\"ok\",\"x\":1}", 1, 7, false },
-        { "{\"job\":12,\"attempt\":3,\"argv\":[\"a\\\"]\",\"b\\\\\"],\"status\":\"timeout\",\"x\":1}", 1, 12,
-          true },
+        { "{\"job\":7,\"attempt\":1,\"argv\":[\"echo\",\"a\"],\"status\":\"ok\",\"x\":1}",
+          1, 7, false },
+        { "{\"job\":12,\"attempt\":3,\"argv\":[\"a\\\"]\",\"b\\\\\"],"
+          "\"status\":\"timeout\",\"x\":1}", 1, 12, true },
         { "{\"job\":1,\"attempt\":1,\"argv\":[],\"status\":\"skipped\",\"x\":null}", 1, 1, true },
         /* other layouts and statuses: jansson */
         { "{ \"status\": \"ok\", \"attempt\": 2, \"job\": 5 }", 1, 5, false },
@@ -677,7 +679,8 @@ static const struct key_case {
         { "{\"job\":0,\"attempt\":1,\"argv\":[],\"status\":\"ok\",\"x\":1}", -EINVAL, 0, false },
         { "{\"job\":3,\"attempt\":0,\"argv\":[],\"status\":\"ok\",\"x\":1}", -EINVAL, 0, false },
         { "{\"job\":3,\"attempt\":1,\"argv\":[],\"status\":\"ok\",\"x\":1", -EINVAL, 0, false },
-        { "{\"job\":3,\"attempt\":1,\"argv\":[\"a\tb\"],\"status\":\"ok\",\"x\":1}", -EINVAL, 0, false },
+        { "{\"job\":3,\"attempt\":1,\"argv\":[\"a\tb\"],\"status\":\"ok\",\"x\":1}",
+          -EINVAL, 0, false },
         { "{\"job\":3,\"attempt\":1,\"argv\":[\"a\\", -EINVAL, 0, false },
         { "{\"job\":3,\"attempt\":1,\"status\":7}", -EINVAL, 0, false },
         { "[1, 2]", -EINVAL, 0, false },
@@ -685,6 +688,7 @@ static const struct key_case {
         { "{\"shard_end\":{\"shard\":\"0/2\",\"input_jobs\":4,\"shard_jobs\":2}}", 0, 0, false },
         { "", -EINVAL, 0, false },
 };
+/* clang-format on */
 
 START_TEST(record_key)
 {

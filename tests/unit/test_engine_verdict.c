@@ -36,6 +36,7 @@ struct row {
         const char *error;
 };
 
+/* clang-format off */
 static const struct row rows[] = {
         /* ok and failed: the command's own exit code */
         { "exit 0", { RAN, .wait_status = EXITED(0) }, RF_STATUS_OK, 0, 0, 0, "", NULL },
@@ -196,6 +197,7 @@ static const struct row rows[] = {
                                            .error = "clone3: No space left on device" },
           RF_STATUS_SPAWN_ERROR, 125, -1, 0, "", "clone3" },
 };
+/* clang-format on */
 
 START_TEST(test_row)
 {
@@ -227,11 +229,13 @@ END_TEST
 /* The exit-status table of DESIGN.md, by status: each appears in some row. */
 START_TEST(test_every_status_and_limit_has_a_row)
 {
+        /* clang-format off */
         static const char *const limits[] = { "memory", "pids", "output", "time", "cpu-time",
                                               "file-size" };
         static const int codes[] = { 0, 1, 42, 124, 125, 126, 127, 128 + SIGKILL,
                                      128 + SIGSEGV, 128 + SIGXCPU, 128 + SIGXFSZ,
                                      128 + SIGTERM, 128 + SIGSYS };
+        /* clang-format on */
 
         for (int s = RF_STATUS_OK; s <= RF_STATUS_SPAWN_ERROR; s++) {
                 bool seen = false;

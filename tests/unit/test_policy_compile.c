@@ -142,6 +142,7 @@ struct probe {
 
 #define TIOCSTI_HI ((uint64_t)TIOCSTI | 1ULL << 32)
 
+/* clang-format off */
 static const struct probe probes[] = {
         { "getpid", SYS_getpid, { 0 }, ALLOWED, 0 },
         { "ptrace(TRACEME)", SYS_ptrace, { PTRACE_TRACEME }, KILLED, 0 },
@@ -195,6 +196,7 @@ static const struct probe probes[] = {
         { "close_range(bad)", SYS_close_range, { 5, 4, 0 }, FAILS, EINVAL },
         { "execve(NULL)", SYS_execve, { 0 }, FAILS, EFAULT },
 };
+/* clang-format on */
 
 /* Run one probe in a child with prog loaded; returns the wait status. */
 static int run_probe(const struct sock_fprog *prog, const struct probe *pr)

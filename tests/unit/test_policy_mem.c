@@ -31,7 +31,9 @@ static void teardown(void)
         policy_trace_done(&trace);
 }
 
+/* clang-format off */
 #define F(name, text) { name, text, sizeof(text) - 1 }
+/* clang-format on */
 
 /* Load files; returns the result, with the error message in msg. */
 static int load(const struct policy_mem_file *files, size_t n, char *msg, size_t size)

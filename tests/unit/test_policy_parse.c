@@ -86,7 +86,7 @@ static const struct policy_syscall_rule *match(const char *name, uint64_t a0, ui
         return policy_match(&p, seccomp_syscall_resolve_name(name), args);
 }
 
-/* ---- syntax ----------------------------------------------------------------------------------- */
+/* ---- syntax ---------------------------------------------------------------------------------- */
 
 START_TEST(test_settings_comments_blanks)
 {
@@ -235,7 +235,7 @@ START_TEST(test_error_nul_byte)
 }
 END_TEST
 
-/* ---- seccomp rules ---------------------------------------------------------------------------- */
+/* ---- seccomp rules --------------------------------------------------------------------------- */
 
 START_TEST(test_conditions_match)
 {
@@ -375,7 +375,7 @@ START_TEST(test_groups_lists_clear)
 }
 END_TEST
 
-/* ---- includes, names, built-ins --------------------------------------------------------------- */
+/* ---- includes, names, built-ins -------------------------------------------------------------- */
 
 START_TEST(test_includes)
 {
@@ -525,7 +525,7 @@ START_TEST(test_set_value)
 }
 END_TEST
 
-/* ---- show, explain and the shipped policies --------------------------------------------------- */
+/* ---- show, explain and the shipped policies -------------------------------------------------- */
 
 static const char *top_srcdir(void)
 {

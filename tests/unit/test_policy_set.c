@@ -84,6 +84,7 @@ END_TEST
 
 START_TEST(test_default_seccomp)
 {
+        /* clang-format off */
         static const char *const refused[] = {
                 "io_uring_setup", "io_uring_enter", "io_uring_register", "ptrace",
                 "process_vm_readv", "process_vm_writev", "mount", "umount2", "pivot_root",
@@ -100,6 +101,7 @@ START_TEST(test_default_seccomp)
                                                "faccessat2", "statx", "openat2", "pidfd_open",
                                                "epoll_pwait2", "futex_waitv", "arch_prctl",
                                                "landlock_create_ruleset", "prctl", "wait4" };
+        /* clang-format on */
         const struct policy_syscall_rule *r;
 
         for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {

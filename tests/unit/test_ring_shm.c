@@ -263,6 +263,7 @@ struct layout_corruption {
 
 #define AT(field) offsetof(struct ring_layout, field)
 
+/* clang-format off */
 static const struct layout_corruption layout_corruptions[] = {
         { "bad magic", { { AT(magic), 4, 0xdeadbeef } },
           "ring: bad magic number 0xdeadbeef, expected 0x474e5246" },
@@ -277,6 +278,7 @@ static const struct layout_corruption layout_corruptions[] = {
         { "positions apart", { { RING_HEAD_OFF, 8, 8 }, { RING_TAIL_OFF, 8, 8 + 2 * CAP } },
           "ring: head 8 and tail 2056 are not multiples of 8 at most 1024 apart" },
 };
+/* clang-format on */
 
 static void corrupt_layout(uint8_t *base, const void *arg)
 {

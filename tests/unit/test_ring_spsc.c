@@ -314,9 +314,11 @@ static void wake_sleeper(int efd, bool by_push)
                 ring_set_eventfd(r, RING_DATA, efd);
         ck_assert_int_eq(pthread_create(&t, NULL, sleep_for_data, &s), 0);
         /* Wait until it sleeps (announced itself), then wake it. */
+        /* clang-format off */
         while (!atomic_load(&((struct ring_wait *)((uint8_t *)ring_memory(r, NULL) +
                                                    RING_DATA_WAIT_OFF))->waiting))
                 usleep(100);
+        /* clang-format on */
         usleep(1000);
         if (by_push)
                 ck_assert_int_eq(push_seed(r, 1, 1, 0), 0);

@@ -415,8 +415,10 @@ struct variant {
         double values[32], syscalls[32];
 };
 
+/* clang-format off */
 #define V(p_, rtt_, mode_, batch_, ref_)                                                           \
         { .processes = p_, .rtt = rtt_, .mode = mode_, .batch = batch_, .reference = ref_ }
+/* clang-format on */
 
 static struct variant variants[] = {
         V(0, 1, SPIN, 1, 1),     V(0, 0, SPIN, 1, 1),     V(0, 1, SPIN, 1, 0),
