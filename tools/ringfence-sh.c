@@ -33,22 +33,22 @@ static int shell_option(struct cli_result *out, const char *value, rf_error *err
 static const struct cli_option sh_only_options[] = {
         { "shell", CLI_CUSTOM, NULL, NULL, "PATH",
           "the shell that runs the recipe, an absolute path (default: $RINGFENCE_SH_SHELL, "
-          "else /bin/sh)", 0, shell_option },
+          "else /bin/sh)",
+          0, shell_option },
         { "help", CLI_FLAG, NULL, NULL, NULL, "show this help" },
         { "version", CLI_FLAG, NULL, NULL, NULL, "print the version" },
         { NULL, 0, NULL, NULL, NULL, NULL },
 };
 
-static const struct cli_option *const sh_options[] = { cli_sandbox_options, sh_only_options,
-                                                       NULL };
+static const struct cli_option *const sh_options[] = { cli_sandbox_options, sh_only_options, NULL };
 
 /* What the command line asked for. */
 struct sh_args {
-        char **rf_argv;   /* the --OPTIONs (and their values), as a vector for cli_parse */
+        char **rf_argv; /* the --OPTIONs (and their values), as a vector for cli_parse */
         int rf_argc;
         char *sh_flags[16]; /* "-e", "-x", "-o" "pipefail", ... for the shell */
         int n_sh_flags;
-        const char *shell;  /* --shell PATH, or NULL */
+        const char *shell; /* --shell PATH, or NULL */
         int command_index; /* argv index of the recipe (after -c) */
         bool help, version;
         bool script; /* SCRIPT [ARGS] instead of -c RECIPE */
@@ -111,16 +111,17 @@ static int parse_args(int argc, char **argv, struct sh_args *a, rf_error *err)
                 if (!strncmp(s, "--", 2) && s[2]) {
                         const struct cli_option *o = long_option(s + 2);
                         if (!o)
-                                return fail(err, "unknown option '%s', expected a "
-                                                        "ringfence option (" ME " --help) or "
-                                                        "-c 'RECIPE'", s);
+                                return fail(err,
+                                            "unknown option '%s', expected a "
+                                            "ringfence option (" ME " --help) or "
+                                            "-c 'RECIPE'",
+                                            s);
                         a->help |= !strcmp(o->name, "help");
                         a->version |= !strcmp(o->name, "version");
                         a->rf_argv[a->rf_argc++] = argv[i];
                         if (o->arg && !strchr(s, '=')) {
                                 if (i + 1 >= argc)
-                                        return fail(err, "%s: expected %s after it",
-                                                                s, o->arg);
+                                        return fail(err, "%s: expected %s after it", s, o->arg);
                                 a->rf_argv[a->rf_argc++] = argv[++i];
                         }
                         if (!strcmp(o->name, "shell"))
@@ -138,8 +139,10 @@ static int parse_args(int argc, char **argv, struct sh_args *a, rf_error *err)
                 name_arg = strchr(s + 1, 'o');
                 if (!s[1] || strspn(s + 1, "abCefhmnuvxoc") != strlen(s + 1) ||
                     (s[0] == '+' && strchr(s, 'c')) || (name_arg && name_arg[1]))
-                        return fail(err, "unexpected argument '%s', expected "
-                                                "[--OPTION...] [-e] [-o NAME] -c 'RECIPE'", s);
+                        return fail(err,
+                                    "unexpected argument '%s', expected "
+                                    "[--OPTION...] [-e] [-o NAME] -c 'RECIPE'",
+                                    s);
                 if (a->n_sh_flags >= 14)
                         return fail(err, "%s: too many shell flags", s);
                 if (strchr(s, 'c')) {
@@ -165,7 +168,7 @@ static int parse_args(int argc, char **argv, struct sh_args *a, rf_error *err)
         }
         if (!a->help && !a->version)
                 return fail(err, "no recipe given, expected [--OPTION...] [-e] -c "
-                                        "'RECIPE' or a SCRIPT (" ME " does not read stdin)");
+                                 "'RECIPE' or a SCRIPT (" ME " does not read stdin)");
         return 0;
 }
 

@@ -31,25 +31,25 @@
 #define COPY_NUMBER(f) d->f = s->f;
 #define COPY_STRING(f) snprintf(d->f, sizeof(d->f), "%s", s->f);
 #define COPY_VNUMBER(f) d->violations[i].f = s->violations[i].f;
-#define COPY_VSTRING(f)                                                                           \
+#define COPY_VSTRING(f)                                                                            \
         snprintf(d->violations[i].f, sizeof(d->violations[i].f), "%s", s->violations[i].f);
 
 /* Copy *s to *d (a result of either kind to one of the other): every member they share, as much
  * of each string as fits, as many violations as both hold. */
-#define COPY_RESULT()                                                                             \
-        do {                                                                                      \
-                memset(d, 0, sizeof(*d));                                                         \
-                RESULT_NUMBERS(COPY_NUMBER)                                                       \
-                RESULT_STRINGS(COPY_STRING)                                                       \
-                d->n_violations = s->n_violations;                                                \
-                if (d->n_violations > (int32_t)ARRAY_SIZE(d->violations))                         \
-                        d->n_violations = (int32_t)ARRAY_SIZE(d->violations);                     \
-                if (d->n_violations > (int32_t)ARRAY_SIZE(s->violations))                         \
-                        d->n_violations = (int32_t)ARRAY_SIZE(s->violations);                     \
-                for (int i = 0; i < d->n_violations; i++) {                                       \
-                        VIOLATION_NUMBERS(COPY_VNUMBER)                                           \
-                        VIOLATION_STRINGS(COPY_VSTRING)                                           \
-                }                                                                                 \
+#define COPY_RESULT()                                                                              \
+        do {                                                                                       \
+                memset(d, 0, sizeof(*d));                                                          \
+                RESULT_NUMBERS(COPY_NUMBER)                                                        \
+                RESULT_STRINGS(COPY_STRING)                                                        \
+                d->n_violations = s->n_violations;                                                 \
+                if (d->n_violations > (int32_t)ARRAY_SIZE(d->violations))                          \
+                        d->n_violations = (int32_t)ARRAY_SIZE(d->violations);                      \
+                if (d->n_violations > (int32_t)ARRAY_SIZE(s->violations))                          \
+                        d->n_violations = (int32_t)ARRAY_SIZE(s->violations);                      \
+                for (int i = 0; i < d->n_violations; i++) {                                        \
+                        VIOLATION_NUMBERS(COPY_VNUMBER)                                            \
+                        VIOLATION_STRINGS(COPY_VSTRING)                                            \
+                }                                                                                  \
         } while (0)
 
 void api_result_export(rf_result *d, const struct engine_result *s)

@@ -69,8 +69,8 @@ int parse_duration_ms(const char *s, const char *what, uint64_t *ret, rf_error *
                 { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { NULL, 0 },
         };
         double v;
-        int r = parse_scaled(s, what, units, 1000, "a duration such as 500ms, 1.5s, 2m or 1h",
-                             &v, err);
+        int r = parse_scaled(s, what, units, 1000, "a duration such as 500ms, 1.5s, 2m or 1h", &v,
+                             err);
 
         if (r < 0)
                 return r;

@@ -234,8 +234,8 @@ static int add_socket(struct rf_policy *p, rf_error *err)
                 if (r < 0)
                         return r;
         }
-        return allow_block_except(p, "socket", 0, 0, 6, socket_refused,
-                                  ARRAY_SIZE(socket_refused), err);
+        return allow_block_except(p, "socket", 0, 0, 6, socket_refused, ARRAY_SIZE(socket_refused),
+                                  err);
 }
 
 /* clone: allowed without namespace flags; each flag is also refused by its own rule so that it

@@ -125,7 +125,10 @@ static struct engine_result sample_result(const struct sample *s)
 static int put(struct batch_writers *w, uint64_t seq, uint32_t attempt,
                const struct engine_result *res, rf_error *err)
 {
-        struct batch_record rec = { .seq = seq, .attempt = attempt, .argv = echo_argv, .res = res,
+        struct batch_record rec = { .seq = seq,
+                                    .attempt = attempt,
+                                    .argv = echo_argv,
+                                    .res = res,
                                     .command_line = "echo hi",
                                     .extra.stdin_bytes = 3 };
         return batch_writers_put(w, &rec, err);
@@ -404,7 +407,8 @@ START_TEST(no_space_cuts_back)
                 check_waitpid_and_exit(pid);
         if (unshare(CLONE_NEWNS) < 0) {
                 printf("# no_space_cuts_back: unshare(CLONE_NEWNS): %s; only the RLIMIT_FSIZE "
-                       "case ran\n", strerror(errno));
+                       "case ran\n",
+                       strerror(errno));
                 return;
         }
         ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
@@ -548,7 +552,8 @@ START_TEST(bad_middle_line)
         snprintf(want, sizeof(want),
                  "--joblog %s:%zu: not a joblog record, expected the header line and then one "
                  "job a line: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command, "
-                 "separated by tabs", joblog_path, ARRAY_SIZE(samples) + 2);
+                 "separated by tabs",
+                 joblog_path, ARRAY_SIZE(samples) + 2);
         ck_assert_str_eq(err.msg, want);
 
         /* A JSON record without its status is no record either. */
@@ -633,8 +638,9 @@ END_TEST
 /* Job numbers far apart are kept in a sorted array instead of a bitmap. */
 START_TEST(sparse_job_numbers)
 {
-        static const uint64_t seqs[] = { 1, 1000000000000, 5, 999999999999, 1000000000000,
-                                         2000000000000 };
+        static const uint64_t seqs[] = {
+                1, 1000000000000, 5, 999999999999, 1000000000000, 2000000000000
+        };
         struct batch_done_set *d = NULL;
         FILE *f = fopen(json_path, "w");
 
@@ -712,15 +718,17 @@ END_TEST
 /* Commands whose words try to end the argv array or a string early. */
 static char *const cmd_plain[] = { "echo", "hi", NULL };
 static char *const cmd_none[] = { NULL };
-static char *const cmd_tricky[] = { "a\"],\"status\":\"ok\",", "c\\", "\\\"", "\x01\t\n\x7f",
-                                    "\xff\xfe \xc3\xa9 \xe2\x82", "[\"x\"]", "", NULL };
+static char *const cmd_tricky[] = { "a\"],\"status\":\"ok\",",    "c\\",     "\\\"", "\x01\t\n\x7f",
+                                    "\xff\xfe \xc3\xa9 \xe2\x82", "[\"x\"]", "",     NULL };
 static char *const *const cmds[] = { cmd_plain, cmd_none, cmd_tricky };
 
 /* A result of status st with every member the writer has set (one field combination of many). */
 static struct engine_result full_result(int st, int k)
 {
-        struct engine_result r = { .status = st, .exit_status = k % 2 ? 137 : 0,
-                                   .exit_code = k % 3 ? -1 : 3, .signal = k % 2 ? 9 : 0 };
+        struct engine_result r = { .status = st,
+                                   .exit_status = k % 2 ? 137 : 0,
+                                   .exit_code = k % 3 ? -1 : 3,
+                                   .signal = k % 2 ? 9 : 0 };
 
         snprintf(r.limit, sizeof(r.limit), "%s", k % 4 == 1 ? "memory" : "");
         snprintf(r.error, sizeof(r.error), "%s", k % 5 == 2 ? "exec \"x\": No such file" : "");
@@ -796,7 +804,9 @@ START_TEST(record_writer_fast_path)
 {
         static const uint64_t jobs[] = { 1, 42, 999999999999999999 };
         static const struct batch_record_extra extras[] = {
-                { 0 }, { .stdin_bytes = 17 }, { .key = "0123456789abcdef", .shard = "3/8" },
+                { 0 },
+                { .stdin_bytes = 17 },
+                { .key = "0123456789abcdef", .shard = "3/8" },
                 { .key = "fedcba9876543210", .stdin_bytes = 1 },
         };
         int k = 0;
@@ -834,7 +844,10 @@ END_TEST
 START_TEST(record_line_extras)
 {
         struct engine_result r = sample_result(&samples[0]);
-        struct batch_record rec = { .seq = 3, .attempt = 2, .argv = echo_argv, .res = &r,
+        struct batch_record rec = { .seq = 3,
+                                    .attempt = 2,
+                                    .argv = echo_argv,
+                                    .res = &r,
                                     .extra.stdin_bytes = 9 };
         size_t len;
         char *line = batch_record_line(&rec, &len);
@@ -980,9 +993,10 @@ START_TEST(million_records)
         for (uint64_t i = 1; i <= n; i++) {
                 bool bad = i % 1000 == 0;
                 /* the layout ringfence writes (recscan.c's fast path) */
-                fprintf(f, "{\"job\":%lu,\"attempt\":1,\"argv\":[\"echo\",\"%lu\"],\"status\":"
-                        "\"%s\",\"exit_status\":%d}\n", (unsigned long)i, (unsigned long)i,
-                        bad ? "failed" : "ok", bad);
+                fprintf(f,
+                        "{\"job\":%lu,\"attempt\":1,\"argv\":[\"echo\",\"%lu\"],\"status\":"
+                        "\"%s\",\"exit_status\":%d}\n",
+                        (unsigned long)i, (unsigned long)i, bad ? "failed" : "ok", bad);
                 fprintf(g, "%lu\t:\t1700000000.123\t     0.002\t0\t3\t%d\t0\techo %lu\n",
                         (unsigned long)i, bad, (unsigned long)i);
         }
@@ -992,7 +1006,8 @@ START_TEST(million_records)
                 const char *path = k ? joblog_path : json_path;
                 t = now();
                 ck_assert_int_eq(batch_done_load(k ? NULL : json_path, k ? joblog_path : NULL, &d,
-                                                 NULL), 0);
+                                                 NULL),
+                                 0);
                 t = now() - t;
                 ck_assert_int_eq(stat(path, &st), 0);
                 printf("# %s: %lu records (%.1f MB) loaded in %.3f s\n", k ? "joblog" : "json",

@@ -135,8 +135,8 @@ END_TEST
 
 static void clear_env(void)
 {
-        static const char *const names[] = { "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN",
-                                             "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_COUNT",
+        static const char *const names[] = { "SLURM_ARRAY_TASK_ID",   "SLURM_ARRAY_TASK_MIN",
+                                             "SLURM_ARRAY_TASK_MAX",  "SLURM_ARRAY_TASK_COUNT",
                                              "SLURM_ARRAY_TASK_STEP", "JOB_COMPLETION_INDEX",
                                              "RINGFENCE_SHARDS" };
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -285,8 +285,8 @@ START_TEST(makeflags_forms)
         ck_assert_ptr_nonnull(strstr(warn, "expected fifo:PATH or R,W"));
         /* Open pipe fds: connected; the last --jobserver-auth= wins. */
         ck_assert_int_eq(pipe(p), 0);
-        snprintf(flags, sizeof(flags), " -j4 --jobserver-auth=900,901 --jobserver-auth=%d,%d",
-                 p[0], p[1]);
+        snprintf(flags, sizeof(flags), " -j4 --jobserver-auth=900,901 --jobserver-auth=%d,%d", p[0],
+                 p[1]);
         ck_assert_int_eq(js_client_open(flags, &c, warn, sizeof(warn)), 1);
         ck_assert_int_eq(fcntl(p[0], F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
         js_client_free(c);

@@ -109,16 +109,16 @@ START_TEST(several_groups)
         static const struct {
                 const char *word, *want;
         } t[] = {
-                { "{}", "a.x d/b.y" },  { "{.}", "a d/b" },  { "{/}", "a.x b.y" },
-                { "{//}", ". d" },      { "{1}", "a.x" },    { "{2}", "d/b.y" },
-                { "{2/.}", "b" },       { "{3}", "" },       { "{1}+{2.}", "a.x+d/b" },
+                { "{}", "a.x d/b.y" }, { "{.}", "a d/b" }, { "{/}", "a.x b.y" },
+                { "{//}", ". d" },     { "{1}", "a.x" },   { "{2}", "d/b.y" },
+                { "{2/.}", "b" },      { "{3}", "" },      { "{1}+{2.}", "a.x+d/b" },
         };
         char *args[] = { "a.x", "d/b.y", NULL };
 
         for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
                 _cleanup_free_ char *got = batch_template_word(t[i].word, args, 1);
-                ck_assert_msg(strcmp(got, t[i].want) == 0, "%s: got '%s', expected '%s'",
-                              t[i].word, got, t[i].want);
+                ck_assert_msg(strcmp(got, t[i].want) == 0, "%s: got '%s', expected '%s'", t[i].word,
+                              got, t[i].want);
         }
 }
 END_TEST
@@ -130,10 +130,10 @@ START_TEST(several_groups_words)
         static const struct {
                 const char *word, *want; /* the words joined by '|' */
         } t[] = {
-                { "{}", "a.x|d/b y" },       { "x{}y", "xa.x|d/b yy" },
-                { "{.}", "a|d/b y" },        { "{}-{/}", "a.x|d/b y-a.x|b y" },
-                { "{1}{2}", "a.xd/b y" },    { "{#}", "5" },
-                { "plain", "plain" },        { "{1}+{}", "a.x+a.x|d/b y" },
+                { "{}", "a.x|d/b y" },    { "x{}y", "xa.x|d/b yy" },
+                { "{.}", "a|d/b y" },     { "{}-{/}", "a.x|d/b y-a.x|b y" },
+                { "{1}{2}", "a.xd/b y" }, { "{#}", "5" },
+                { "plain", "plain" },     { "{1}+{}", "a.x+a.x|d/b y" },
         };
         char *args[] = { "a.x", "d/b y", NULL };
 
@@ -142,10 +142,10 @@ START_TEST(several_groups_words)
                 char got[128] = "";
                 batch_template_words(t[i].word, args, 5, &words);
                 for (size_t k = 0; k < words.n; k++)
-                        snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s",
-                                 k ? "|" : "", words.v[k]);
-                ck_assert_msg(strcmp(got, t[i].want) == 0, "%s: got '%s', expected '%s'",
-                              t[i].word, got, t[i].want);
+                        snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", k ? "|" : "",
+                                 words.v[k]);
+                ck_assert_msg(strcmp(got, t[i].want) == 0, "%s: got '%s', expected '%s'", t[i].word,
+                              got, t[i].want);
                 strv_done(&words);
         }
 }

@@ -117,7 +117,8 @@ START_TEST(thousands_of_tasks)
         for (size_t i = 0; i < n; i++) {
                 bool seen = false;
                 /* One assertion for all: Check is slow per assertion. */
-                if (atomic_load(&t[i].runs) != 1 || t[i].dones != 1 || t[i].result != expected(&t[i]))
+                if (atomic_load(&t[i].runs) != 1 || t[i].dones != 1 ||
+                    t[i].result != expected(&t[i]))
                         bad++;
                 for (size_t k = 0; k < ntids; k++)
                         seen |= tids[k] == t[i].tid;

@@ -102,8 +102,9 @@ START_TEST(test_compile_default)
                 best = t < best ? t : best;
                 policy_bpf_done(&b);
         }
-        fprintf(stderr, "# default policy: %zu rules, notify %u and kill %u instructions, "
-                        "compiled (both) in %.0f us\n",
+        fprintf(stderr,
+                "# default policy: %zu rules, notify %u and kill %u instructions, "
+                "compiled (both) in %.0f us\n",
                 p.seccomp.n_rules, bpf.notify.len, bpf.kill.len, best);
 }
 END_TEST
@@ -257,8 +258,8 @@ START_TEST(test_match_agrees)
                               policy_action_name(a));
                 break;
         case FAILS:
-                ck_assert_msg(a == POLICY_ACT_ALLOW || (a == POLICY_ACT_ERRNO &&
-                                                        r->errno_val == pr->err),
+                ck_assert_msg(a == POLICY_ACT_ALLOW ||
+                                      (a == POLICY_ACT_ERRNO && r->errno_val == pr->err),
                               "%s: %s", pr->what, policy_action_name(a));
                 break;
         case ALLOWED:
@@ -275,8 +276,10 @@ static void int80_getpid(void)
 
         signal(SIGSEGV, SIG_DFL); /* not a sanitizer's handler: the status must show it */
         /* i386 getpid (20) through the 32-bit entry; it clobbers r8-r11 */
-        __asm__ volatile("int $0x80" : "=a"(r) : "0"(20L) : "memory", "cc", "r8", "r9", "r10",
-                         "r11");
+        __asm__ volatile("int $0x80"
+                         : "=a"(r)
+                         : "0"(20L)
+                         : "memory", "cc", "r8", "r9", "r10", "r11");
         _exit(r > 0 ? 0 : 1);
 }
 
@@ -355,7 +358,9 @@ static void send_fd(int sock, int fd)
         char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
         char byte = 'f';
         struct iovec iov = { &byte, 1 };
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+        struct msghdr msg = { .msg_iov = &iov,
+                              .msg_iovlen = 1,
+                              .msg_control = cbuf,
                               .msg_controllen = sizeof(cbuf) };
         struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
@@ -372,7 +377,9 @@ static int recv_fd(int sock)
         char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
         char byte;
         struct iovec iov = { &byte, 1 };
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+        struct msghdr msg = { .msg_iov = &iov,
+                              .msg_iovlen = 1,
+                              .msg_control = cbuf,
                               .msg_controllen = sizeof(cbuf) };
         struct cmsghdr *c;
         int fd;

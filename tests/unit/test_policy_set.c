@@ -112,8 +112,7 @@ START_TEST(test_default_seccomp)
         }
         for (size_t i = 0; i < ARRAY_SIZE(allowed); i++) {
                 r = match0(allowed[i]);
-                ck_assert_msg(r && r->action == POLICY_ACT_ALLOW, "%s is not allowed",
-                              allowed[i]);
+                ck_assert_msg(r && r->action == POLICY_ACT_ALLOW, "%s is not allowed", allowed[i]);
         }
         r = match0("clone3");
         ck_assert(r && r->action == POLICY_ACT_ERRNO && r->errno_val == ENOSYS);
@@ -130,9 +129,9 @@ START_TEST(test_namespaces)
         static const struct {
                 const char *key;
                 unsigned bit;
-        } ns[] = { { "namespace.user", POLICY_NS_USER }, { "namespace.pid", POLICY_NS_PID },
-                   { "namespace.mount", POLICY_NS_MOUNT }, { "namespace.ipc", POLICY_NS_IPC },
-                   { "namespace.uts", POLICY_NS_UTS },     { "namespace.net", POLICY_NS_NET },
+        } ns[] = { { "namespace.user", POLICY_NS_USER },    { "namespace.pid", POLICY_NS_PID },
+                   { "namespace.mount", POLICY_NS_MOUNT },  { "namespace.ipc", POLICY_NS_IPC },
+                   { "namespace.uts", POLICY_NS_UTS },      { "namespace.net", POLICY_NS_NET },
                    { "namespace.cgroup", POLICY_NS_CGROUP } };
 
         for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
@@ -172,9 +171,9 @@ START_TEST(test_fs_rules)
         static const struct {
                 const char *in, *out;
         } norm[] = {
-                { "/usr", "/usr" },       { "//a//b/", "/a/b" },   { "/a/./b/.", "/a/b" },
-                { "/a/b/../c", "/a/c" },  { "/a/../../b", "/b" },  { "/...", "/..." },
-                { "/a/b/..", "/a" },      { "/a/.hidden", "/a/.hidden" },
+                { "/usr", "/usr" },      { "//a//b/", "/a/b" },          { "/a/./b/.", "/a/b" },
+                { "/a/b/../c", "/a/c" }, { "/a/../../b", "/b" },         { "/...", "/..." },
+                { "/a/b/..", "/a" },     { "/a/.hidden", "/a/.hidden" },
         };
 
         SET_OK("fs.ro", "/usr/lib");

@@ -23,8 +23,6 @@
 #include "ring/ring.h"
 #include "helpers.h"
 
-
-
 #define CAP 1024u
 
 /* A memfd ring of cap bytes; *ret_fd is its memfd. */
@@ -457,8 +455,7 @@ static uint64_t two_processes(uint64_t n, uint32_t spin_ns)
                         i++;
                 if (m.job != seq || m.len != seq_len(seq) || i != m.len)
                         ck_abort_msg("message %llu: job %llu, %u bytes, byte %u wrong",
-                                     (unsigned long long)seq, (unsigned long long)m.job, m.len,
-                                     i);
+                                     (unsigned long long)seq, (unsigned long long)m.job, m.len, i);
                 seq++;
         }
         reap(pid);

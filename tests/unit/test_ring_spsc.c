@@ -177,8 +177,8 @@ START_TEST(full_and_empty)
                 pop_seed(r, 48, i);
         ck_assert_int_eq(ring_peek(r, &m, &p, NULL), -EAGAIN);
         /* Empty at offset 0 again: a 496-byte message then needs a PAD after a 400-byte one. */
-        ck_assert_int_eq(push_seed(r, 400, 1, 0), 0); /* 416 at 0 */
-        ck_assert_int_eq(push_seed(r, 496, 2, 0), 0); /* 512 at 416 */
+        ck_assert_int_eq(push_seed(r, 400, 1, 0), 0);       /* 416 at 0 */
+        ck_assert_int_eq(push_seed(r, 496, 2, 0), 0);       /* 512 at 416 */
         ck_assert_int_eq(push_seed(r, 100, 3, 0), -EAGAIN); /* 96 left at the end */
         pop_seed(r, 400, 1);
         ck_assert_int_eq(push_seed(r, 100, 3, 0), 0); /* PAD 96, then 120 at 0 */

@@ -282,8 +282,7 @@ START_TEST(test_pids_limit)
 
         ck_assert_int_eq(cgroup_job_create(&cg, &limits_256m_16, TAG "pids", NULL), 0);
         ck_assert_msg(cg.pids_by == expected_backend("pids"),
-                      "pids by \"%s\", mountinfo says \"%s\"",
-                      limit_backend_name(cg.pids_by),
+                      "pids by \"%s\", mountinfo says \"%s\"", limit_backend_name(cg.pids_by),
                       limit_backend_name(expected_backend("pids")));
         ck_assert_int_ne(cg.pids_by, LIMIT_BY_NONE);
         snprintf(child_leaf, sizeof(child_leaf), "/ringfence-%d-" TAG "pids", (int)getpid());
@@ -291,7 +290,8 @@ START_TEST(test_pids_limit)
         status = wait_status(pid);
         ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                       "fork_many: status %#x (2: no fork refused, 3: not EAGAIN, 5: not in the "
-                      "cgroup)", status);
+                      "cgroup)",
+                      status);
         ck_assert_int_eq(cgroup_job_stats(&cg, &st), 0);
         ck_assert(st.pids_limit_hit);
         ck_assert(!st.memory_limit_hit);
@@ -551,12 +551,11 @@ START_TEST(test_layout_edges)
 {
         static const char pc[] = "0::/docker/abc/sub\n5:cpu,cpuacct:/x\n6:memory:/..\n"
                                  "7:pids:/elsewhere\n";
-        static const char mi[] =
-                "1 0 0:1 / /ro\\040v2 ro - cgroup2 cgroup2 rw\n"
-                "2 0 0:2 /docker/abc /c\\040g rw - cgroup2 cgroup2 rw\n"
-                "3 0 0:3 / /cg/cpu rw - cgroup cgroup rw,cpu,cpuacct\n"
-                "4 0 0:4 / /cg/memory rw - cgroup cgroup rw,memory\n"
-                "5 0 0:5 /docker /cg/pids rw - cgroup cgroup rw,pids\n";
+        static const char mi[] = "1 0 0:1 / /ro\\040v2 ro - cgroup2 cgroup2 rw\n"
+                                 "2 0 0:2 /docker/abc /c\\040g rw - cgroup2 cgroup2 rw\n"
+                                 "3 0 0:3 / /cg/cpu rw - cgroup cgroup rw,cpu,cpuacct\n"
+                                 "4 0 0:4 / /cg/memory rw - cgroup cgroup rw,memory\n"
+                                 "5 0 0:5 /docker /cg/pids rw - cgroup cgroup rw,pids\n";
         struct cgroup_layout l;
 
         cgroup_layout_parse(pc, mi, &l);

@@ -77,9 +77,8 @@ static rf_policy *policy_for_all_steps(void)
         rf_error err = { 0 };
         rf_policy *p = rf_policy_new_default(&err);
         static const char *const sets[][2] = {
-                { "net", "loopback" },          { "fs.rw", "/var/tmp" },
-                { "fs.hide", "/etc/shadow" },   { "limit.files", "64" },
-                { "limit.memory", "256M" },     { "limit.pids", "32" },
+                { "net", "loopback" },   { "fs.rw", "/var/tmp" },    { "fs.hide", "/etc/shadow" },
+                { "limit.files", "64" }, { "limit.memory", "256M" }, { "limit.pids", "32" },
                 { "cwd", "/" },
         };
 
