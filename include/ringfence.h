@@ -474,7 +474,7 @@ typedef struct rf_merge_report {
         /* shards without their shard_end line */
         uint32_t shards_unfinished;
         char *text; /* what is wrong, one sentence per line, for a person; the
-                               * caller frees it; NULL when nothing is */
+                     * caller frees it; NULL when nothing is */
 } rf_merge_report;
 
 /* Join the JSON-lines result files paths[0..n-1] (the shards of one batch) into one on out_fd:
@@ -492,9 +492,9 @@ enum {
         RF_LOG_ERROR = 3,    /* the library itself failed: "ringfence: out of memory" */
         RF_LOG_WARNING = 4,  /* a batch went other than asked: a job skipped, tokens taken back */
         RF_LOG_NOTICE = 5,   /* what a batch was asked for: the jobs running (SIGUSR1), its last
-                               * progress line */
+                              * progress line */
         RF_LOG_PROGRESS = 16 /* a batch's progress line, drawn in place of the one before; ""
-                               * takes that one away (see rf_set_log_handler) */
+                              * takes that one away (see rf_set_log_handler) */
 };
 
 /* Called with each line (without a newline), its RF_LOG_* level, and the user pointer given to

@@ -54,8 +54,7 @@ static int opt_jobs(struct cli_result *out, const char *v, rf_error *err)
         unsigned long n;
         if (parse_count(v, 100000, &n) < 0)
                 return bad(err, "--jobs", v,
-                           "a number of jobs from 0 (as many as the limits "
-                           "allow) to 100000");
+                           "a number of jobs from 0 (as many as the limits allow) to 100000");
         O(out)->jobs = (int32_t)n;
         return 0;
 }
@@ -236,8 +235,8 @@ static const struct cli_option batch_only_options[] = {
         CUSTOM("jsonl", NULL, "inputs are JSON lines with argv, env, cwd, stdin, set", 0,
                opt_jsonl),
         CUSTOM("bad-input", "WHAT",
-               "a malformed line of -a FILE: stop (default: before "
-               "anything starts) or skip (with a record)",
+               "a malformed line of -a FILE: stop (default: "
+               "before anything starts) or skip (with a record)",
                0, opt_bad_input),
         CUSTOM("keep-order", NULL, "print output in input order", 'k', opt_keep_order),
         CUSTOM("line-buffer", NULL, "pass output line by line as it comes", 0, opt_line_buffer),

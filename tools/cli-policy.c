@@ -70,8 +70,8 @@ static int show(int argc, char **argv)
                         spec = argv[i];
                 else {
                         fprintf(stderr,
-                                "ringfence policy show: unexpected '%s', expected "
-                                "NAME|FILE and --set KEY=VALUE\n",
+                                "ringfence policy show: unexpected '%s', "
+                                "expected NAME|FILE and --set KEY=VALUE\n",
                                 argv[i]);
                         free(sets);
                         return 125;
@@ -200,8 +200,8 @@ int cli_policy(int argc, char **argv)
                 if (!strcmp(cmd, cmds[i].name))
                         return cmds[i].fn(argc - 3, argv + 3);
         fprintf(stderr,
-                "ringfence policy: unknown command '%s', expected check, show, explain, "
-                "groups, bpf or help\n",
+                "ringfence policy: unknown command '%s', "
+                "expected check, show, explain, groups, bpf or help\n",
                 cmd);
         return 125;
 }

@@ -55,8 +55,8 @@ static int merge(int argc, char **argv)
                         return 0;
                 } else {
                         fprintf(stderr,
-                                "ringfence results merge: unknown option '%s', expected "
-                                "-o FILE or the result files\n",
+                                "ringfence results merge: unknown option '%s', "
+                                "expected -o FILE or the result files\n",
                                 argv[i]);
                         return 125;
                 }

@@ -32,8 +32,8 @@ static int shell_option(struct cli_result *out, const char *value, rf_error *err
 
 static const struct cli_option sh_only_options[] = {
         { "shell", CLI_CUSTOM, NULL, NULL, "PATH",
-          "the shell that runs the recipe, an absolute path (default: $RINGFENCE_SH_SHELL, "
-          "else /bin/sh)",
+          "the shell that runs the recipe, an absolute path (default: "
+          "$RINGFENCE_SH_SHELL, else /bin/sh)",
           0, shell_option },
         { "help", CLI_FLAG, NULL, NULL, NULL, "show this help" },
         { "version", CLI_FLAG, NULL, NULL, NULL, "print the version" },
@@ -140,8 +140,8 @@ static int parse_args(int argc, char **argv, struct sh_args *a, rf_error *err)
                 if (!s[1] || strspn(s + 1, "abCefhmnuvxoc") != strlen(s + 1) ||
                     (s[0] == '+' && strchr(s, 'c')) || (name_arg && name_arg[1]))
                         return fail(err,
-                                    "unexpected argument '%s', expected "
-                                    "[--OPTION...] [-e] [-o NAME] -c 'RECIPE'",
+                                    "unexpected argument '%s', "
+                                    "expected [--OPTION...] [-e] [-o NAME] -c 'RECIPE'",
                                     s);
                 if (a->n_sh_flags >= 14)
                         return fail(err, "%s: too many shell flags", s);

@@ -44,8 +44,8 @@ int main(int argc, char **argv)
                 return 0;
         }
         fprintf(stderr,
-                "ringfence: unknown command '%s', expected run, batch, policy, results, version or "
-                "help\n",
+                "ringfence: unknown command '%s', "
+                "expected run, batch, policy, results, version or help\n",
                 argv[1]);
         return 125;
 }

@@ -39,8 +39,7 @@ RF_EXPORT int rf_batch_run_shared(const rf_policy *p, const rf_batch_options *o,
 
         if (!p || !o || !ret)
                 return rf_error_set(err, -EINVAL,
-                                    "rf_batch_run: policy, options and summary are "
-                                    "needed");
+                                    "rf_batch_run: policy, options and summary are needed");
         memset(ret, 0, sizeof(*ret));
         r = batch_new(p, o, share, &b, err);
         if (r == 0)

@@ -51,8 +51,7 @@ RF_EXPORT int rf_policy_set(rf_policy *p, const char *key, const char *value, co
 {
         if (!p || !key || !value)
                 return rf_error_set(err, -EINVAL,
-                                    "rf_policy_set: the policy, key and value must "
-                                    "not be NULL");
+                                    "rf_policy_set: the policy, key and value must not be NULL");
         return policy_set_value(p, key, value, origin, NULL, err);
 }
 
@@ -63,8 +62,7 @@ RF_EXPORT int rf_policy_load(rf_policy *p, const char *spec, rf_error *err)
 {
         if (!p || !spec)
                 return rf_error_set(err, -EINVAL,
-                                    "rf_policy_load: the policy and the name must "
-                                    "not be NULL");
+                                    "rf_policy_load: the policy and the name must not be NULL");
         return policy_load(p, spec, NULL, err);
 }
 
@@ -115,9 +113,7 @@ static int apply_sets(struct rf_policy *p, char *const *sets, struct policy_trac
 
                 if (!eq || eq == *sets || (size_t)(eq - *sets) >= sizeof(key))
                         return rf_error_set(err, -EINVAL,
-                                            "--set: invalid value '%s', expected "
-                                            "KEY=VALUE",
-                                            *sets);
+                                            "--set: invalid value '%s', expected KEY=VALUE", *sets);
                 snprintf(key, sizeof(key), "%.*s", (int)(eq - *sets), *sets);
                 r = policy_set_value(p, key, eq + 1, "--set", t, err);
                 if (r < 0)
@@ -182,8 +178,7 @@ RF_EXPORT int rf_policy_explain(const char *spec, const char *syscall, char *con
         nr = seccomp_syscall_resolve_name(syscall);
         if (nr == __NR_SCMP_ERROR)
                 return rf_error_set(err, -EINVAL,
-                                    "unknown system call '%s', expected a name "
-                                    "such as openat",
+                                    "unknown system call '%s', expected a name such as openat",
                                     syscall);
         r = load_spec(spec, &p, &t, err);
         if (r < 0)
@@ -212,9 +207,7 @@ RF_EXPORT int rf_policy_bpf_text(const char *spec, int kill, char **ret_text, rf
         int r;
 
         if (!ret_text)
-                return rf_error_set(err, -EINVAL,
-                                    "rf_policy_bpf_text: ret_text must not be "
-                                    "NULL");
+                return rf_error_set(err, -EINVAL, "rf_policy_bpf_text: ret_text must not be NULL");
         r = load_spec(spec, &p, NULL, err);
         if (r < 0)
                 return r;

@@ -35,8 +35,8 @@ RF_EXPORT int rf_pool_new(int nthreads, rf_pool **ret, rf_error *err)
 
         if (!ret || nthreads < 0 || nthreads > RF_POOL_MAX_THREADS)
                 return rf_error_set(err, -EINVAL,
-                                    "rf_pool_new: %d threads: expected 0 (one per "
-                                    "core) to %d, and ret not NULL",
+                                    "rf_pool_new: %d threads: "
+                                    "expected 0 (one per core) to %d, and ret not NULL",
                                     nthreads, RF_POOL_MAX_THREADS);
         rp = xcalloc(1, sizeof(*rp));
         rp->owner = pthread_self();

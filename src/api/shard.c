@@ -31,9 +31,8 @@ static int env_number(const char *name, uint64_t *ret, rf_error *err)
 
         if (number(v, UINT32_MAX, ret) < 0)
                 return rf_error_set(err, -EINVAL,
-                                    "--shard auto: %s is '%s', expected a whole "
-                                    "number",
-                                    name, v ? v : "");
+                                    "--shard auto: %s is '%s', expected a whole number", name,
+                                    v ? v : "");
         return 0;
 }
 
@@ -142,10 +141,9 @@ RF_EXPORT int rf_shard_parse(const char *spec, uint32_t count, uint32_t *ret_ind
                 if (getenv("JOB_COMPLETION_INDEX"))
                         return from_k8s(count, ret_index, ret_count, err);
                 return rf_error_set(err, -EINVAL,
-                                    "--shard auto: neither SLURM_ARRAY_TASK_ID "
-                                    "(Slurm job array) nor JOB_COMPLETION_INDEX (Kubernetes "
-                                    "Indexed Job) is set; elsewhere give --shard I/N (HTCondor: "
-                                    "--shard $(Process)/N)");
+                                    "--shard auto: neither SLURM_ARRAY_TASK_ID (Slurm job array) "
+                                    "nor JOB_COMPLETION_INDEX (Kubernetes Indexed Job) is set; "
+                                    "elsewhere give --shard I/N (HTCondor: --shard $(Process)/N)");
         }
         slash = strchr(spec, '/');
         if (slash && (size_t)(slash - spec) < sizeof(idx)) {
@@ -163,8 +161,8 @@ RF_EXPORT int rf_shard_parse(const char *spec, uint32_t count, uint32_t *ret_ind
                 }
         }
         return rf_error_set(err, -EINVAL,
-                            "--shard: invalid value '%s', expected I/N with 0 <= I "
-                            "< N (e.g. 0/4), or auto",
+                            "--shard: invalid value '%s', "
+                            "expected I/N with 0 <= I < N (e.g. 0/4), or auto",
                             spec);
 }
 
@@ -173,7 +171,7 @@ RF_EXPORT int rf_results_merge(const char *const *paths, size_t n, int out_fd, r
 {
         if (!paths || !n || out_fd < 0 || !ret)
                 return rf_error_set(err, -EINVAL,
-                                    "rf_results_merge: files, an output fd and a "
-                                    "report are needed");
+                                    "rf_results_merge: files, "
+                                    "an output fd and a report are needed");
         return batch_merge(paths, n, out_fd, ret, err);
 }

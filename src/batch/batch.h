@@ -29,7 +29,7 @@ struct batch_source_opts {
         const char *path; /* LINES/JSONL: the file, or NULL/"-" for stdin */
         bool nul;         /* LINES: NUL-separated */
         char **template_; /* the command template (NULL-terminated), or NULL: each input
-                             * line is a command line split as a shell would, without a shell */
+                           * line is a command line split as a shell would, without a shell */
 };
 
 /* One job as read from the source, before it runs. Owned by the caller once returned. */

@@ -72,8 +72,8 @@ static int open_fifo(struct js_client *c, const char *path, char *warn, size_t w
 
         if (fd < 0 || fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
                 snprintf(warn, warn_size,
-                         "MAKEFLAGS names the jobserver fifo %s, but %s; running without make's "
-                         "jobserver",
+                         "MAKEFLAGS names the jobserver fifo %s, "
+                         "but %s; running without make's jobserver",
                          path, fd < 0 ? strerror(errno) : "it is not a fifo");
                 if (fd >= 0)
                         close(fd);
@@ -90,15 +90,15 @@ static int open_pipe(struct js_client *c, const char *v, char *warn, size_t warn
 
         if (sscanf(v, "%d,%d%n", &r, &w, &n) != 2 || v[n]) {
                 snprintf(warn, warn_size,
-                         "MAKEFLAGS has --jobserver-auth=%s, expected fifo:PATH or R,W; running "
-                         "without make's jobserver",
+                         "MAKEFLAGS has --jobserver-auth=%s, "
+                         "expected fifo:PATH or R,W; running without make's jobserver",
                          v);
                 return 0;
         }
         if (!usable_pipe_fd(r) || !usable_pipe_fd(w)) {
                 snprintf(warn, warn_size,
-                         "make's jobserver fds %d,%d are not open here: %s; running without "
-                         "make's jobserver",
+                         "make's jobserver fds %d,%d are not open here: "
+                         "%s; running without make's jobserver",
                          r, w, plus_hint);
                 return 0;
         }

@@ -55,9 +55,7 @@ int js_server_new(int slots, const char *form, struct js_server **ret, rf_error 
 
         if (strcmp(form, "pipe") != 0 && strcmp(form, "fifo") != 0)
                 return rf_error_set(err, -EINVAL,
-                                    "--jobserver: invalid value '%s', expected pipe "
-                                    "or fifo",
-                                    form);
+                                    "--jobserver: invalid value '%s', expected pipe or fifo", form);
         s = xcalloc(1, sizeof(*s));
         s->slots = s->free_ = slots;
         s->fifo_form = !strcmp(form, "fifo");
@@ -68,8 +66,7 @@ int js_server_new(int slots, const char *form, struct js_server **ret, rf_error 
                                                                                        : "/tmp");
         if (!mkdtemp(s->dir) || chmod(s->dir, 0711) < 0) {
                 int e = rf_error_set(err, -errno,
-                                     "--jobserver: cannot make a folder for the "
-                                     "fifos (%s): %s",
+                                     "--jobserver: cannot make a folder for the fifos (%s): %s",
                                      s->dir, strerror(errno));
                 free(s);
                 return e;

@@ -182,8 +182,8 @@ static int merge_file(struct merge *m, const char *path, rf_error *err)
                 }
                 if (!json_is_object(v))
                         r = rf_error_set(err, -EINVAL,
-                                         "%s: not a JSON object (%s), expected "
-                                         "one record of ringfence batch --json per line",
+                                         "%s: not a JSON object (%s), "
+                                         "expected one record of ringfence batch --json per line",
                                          where, v ? "another JSON value" : e.text);
                 else if ((end = json_object_get(v, "shard_end")))
                         r = end_line(m, end, where, err);
@@ -207,8 +207,8 @@ static void say_missing_positions(struct merge *m)
                 return;
         if (m->seq_clash || !m->input_jobs) {
                 if (m->seq_clash)
-                        fprintf(m->text, "the shards read the input in different orders, so the "
-                                         "missing jobs cannot be named by position\n");
+                        fprintf(m->text, "the shards read the input in different orders, "
+                                         "so the missing jobs cannot be named by position\n");
                 return;
         }
         for (uint64_t s = 1; s <= m->input_jobs + 1; s++) {

@@ -81,8 +81,7 @@ int batch_source_prescan(const struct batch_source_opts *o, const struct rf_poli
                 if (why) {
                         r = rf_error_set(err, -EINVAL,
                                          "-a %s: %s; nothing was started (every "
-                                         "line is checked first; --bad-input skip runs the "
-                                         "others)",
+                                         "line is checked first; --bad-input skip runs the others)",
                                          o->path, why);
                         batch_input_done(&in);
                         break;

@@ -200,9 +200,8 @@ int batch_joblog_rebuild(const char *json_path, const char *joblog_path, struct 
                 r = batch_record_key(jr.buf, len, &seq, &failed, why, sizeof(why));
                 if (r < 0) {
                         r = rf_error_set(err, -EINVAL,
-                                         "--json %s:%zu: %s, expected a result "
-                                         "record",
-                                         json_path, jr.lineno, why);
+                                         "--json %s:%zu: %s, expected a result record", json_path,
+                                         jr.lineno, why);
                         break;
                 }
                 if (r == 0)

@@ -186,9 +186,9 @@ static ssize_t load_lines(struct loader *l, char *buf, size_t size, rf_error *er
                 r = parse_line(l, buf + at, len, ++lineno, &key);
                 if (r == -EXDEV)
                         return rf_error_set(err, -EINVAL,
-                                            "%s %s:%zu: %s, but this batch is "
-                                            "shard %s: --resume continues the shard that wrote "
-                                            "the file; give each shard a file of its own",
+                                            "%s %s:%zu: %s, but this batch is shard %s: "
+                                            "--resume continues the shard that wrote the file; "
+                                            "give each shard a file of its own",
                                             l->flag, l->path, lineno, l->why, l->shard);
                 if (r < 0 && at + len + 1 < size)
                         return line_error(l, lineno, err);
@@ -220,8 +220,8 @@ static int load_file(struct loader *l, rf_error *err)
                 return rf_error_set(err, -errno, "%s %s: %s", l->flag, l->path, rf_strerror(errno));
         if (!S_ISREG(st.st_mode))
                 return rf_error_set(err, -EINVAL,
-                                    "%s %s: not a regular file, expected the "
-                                    "records of an earlier run",
+                                    "%s %s: not a regular file, "
+                                    "expected the records of an earlier run",
                                     l->flag, l->path);
         if (st.st_size == 0)
                 return 0;

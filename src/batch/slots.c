@@ -95,8 +95,8 @@ void batch_slot_put(struct batch *b, struct bjob *bj)
         if (held) {
                 b->share->tokens_reclaimed += held;
                 base_log(RF_LOG_WARNING,
-                         "ringfence batch: job %llu ended holding %u jobserver "
-                         "token%s; %s back in the pool",
+                         "ringfence batch: job %llu ended holding %u jobserver token%s; "
+                         "%s back in the pool",
                          (unsigned long long)bj->in.seq, held, held == 1 ? "" : "s",
                          held == 1 ? "it is" : "they are");
         }

@@ -200,8 +200,7 @@ static int json_pairs(json_t *o, const char *key, const char *example, struct st
         json_object_foreach(o, name, v) {
                 if (!*name || strchr(name, '='))
                         return rf_error_set(e, -EINVAL,
-                                            "'%s' has the name '%s', expected a "
-                                            "name without '='",
+                                            "'%s' has the name '%s', expected a name without '='",
                                             key, name);
                 if (!json_cstr(v))
                         return rf_error_set(e, -EINVAL, "'%s' value of '%s' must be a string", key,
@@ -282,15 +281,13 @@ static int jsonl_command(const struct batch_source *s, json_t *o, struct batch_i
                 if ((r = batch_split_line(json_cstr(cmd), &in->argv, e)) < 0)
                         return r;
                 if (in->argv.n == 0)
-                        return rf_error_set(e, -EINVAL,
-                                            "'cmd' is empty, expected a command "
-                                            "line");
+                        return rf_error_set(e, -EINVAL, "'cmd' is empty, expected a command line");
         } else if (s->o.template_) {
                 build_argv(s, in, "");
         } else {
                 return rf_error_set(e, -EINVAL,
-                                    "no command, expected 'argv' (an array of "
-                                    "strings) or 'cmd' (a string)");
+                                    "no command, expected 'argv' (an array of strings) "
+                                    "or 'cmd' (a string)");
         }
         return 0;
 }
@@ -322,8 +319,7 @@ static int next_jsonl(struct batch_source *s, struct batch_input *in, rf_error *
                 rf_error_set(&e, -EINVAL, "invalid JSON at column %d: %s", jerr.column, jerr.text);
         else if (!json_is_object(o))
                 rf_error_set(&e, -EINVAL,
-                             "expected a JSON object such as "
-                             "{\"argv\": [\"echo\", \"hi\"]}");
+                             "expected a JSON object such as {\"argv\": [\"echo\", \"hi\"]}");
         else if (json_known_keys(o, &e) == 0 && jsonl_fields(o, in, &e) == 0)
                 (void)jsonl_command(s, o, in, &e);
         if (e.code)

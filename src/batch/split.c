@@ -88,8 +88,7 @@ static int piece(const char **p, char *word, size_t *n, rf_error *err)
         case '\\':
                 if (!q[1])
                         return rf_error_set(err, -EINVAL,
-                                            "trailing backslash, expected a "
-                                            "character after it");
+                                            "trailing backslash, expected a character after it");
                 *p = q + 2;
                 if (q[1] == '\n')
                         return 0;

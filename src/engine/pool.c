@@ -202,8 +202,7 @@ int pool_submit(struct pool *p, pool_fn fn, pool_done_fn done, void *arg, rf_err
 
         if (!fn || !done)
                 return rf_error_set(err, -EINVAL,
-                                    "worker pool: a task needs a function and a "
-                                    "done function");
+                                    "worker pool: a task needs a function and a done function");
         if (atomic_load_explicit(&p->stopping, memory_order_relaxed))
                 return rf_error_set(err, -ESHUTDOWN, "worker pool: the pool is stopping");
         p->pending++;

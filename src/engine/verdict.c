@@ -141,8 +141,8 @@ static void unstarted(const struct job_facts *f, struct engine_result *r)
 
         if (f->spawned && !f->setup_failed)
                 snprintf(why, sizeof(why),
-                         "the sandbox's init ended during setup, before the "
-                         "command started (exit status %d)",
+                         "the sandbox's init ended during setup, "
+                         "before the command started (exit status %d)",
                          f->init_status);
         engine_result_unstarted(r, f->spawned && !f->setup_failed ? why : f->error);
         set_counted(r, f);

@@ -64,8 +64,7 @@ static int explain(FILE *f, const struct rf_policy *p, const struct policy_trace
                 if (n_args == 6 || policy_parse_value(args[n_args], &a[n_args]) < 0)
                         return rf_error_set(err, -EINVAL,
                                             "argument '%s' of %s: expected at most "
-                                            "6 numbers or constant names such as "
-                                            "TIOCSTI",
+                                            "6 numbers or constant names such as TIOCSTI",
                                             args[n_args], name);
         if (n_args) {
                 const struct policy_syscall_rule *r = policy_match(p, nr, a);
@@ -125,8 +124,8 @@ int policy_explain(FILE *f, const struct rf_policy *p, const struct policy_trace
 
         if (nr < 0) {
                 fprintf(f,
-                        "%s: not a system call of this architecture; the filter never sees "
-                        "it (other ABIs kill the job)",
+                        "%s: not a system call of this architecture; "
+                        "the filter never sees it (other ABIs kill the job)",
                         name);
                 verdict = RF_EXPLAIN_REFUSED;
         } else {

@@ -128,8 +128,8 @@ static int resolve(const struct loader *l, const struct pos *at, const char *whe
                 free(local);
                 return policy_lex_fail(at, where, err,
                                        "no policy named '%s' in " RF_POLICY_DIR
-                                       " or ./policies, expected default, none, an installed "
-                                       "name such as build, or a path",
+                                       " or ./policies, expected default, none, "
+                                       "an installed name such as build, or a path",
                                        spec);
         }
         *ret_kind = ends_with(spec, ".json") ? SPEC_JSON : SPEC_FILE;
@@ -280,8 +280,7 @@ static int load_file(struct loader *l, const char *path, const struct pos *from,
 
         if (l->depth == POLICY_MAX_DEPTH)
                 return policy_lex_fail(from, where, l->err,
-                                       "includes nested deeper than %d, "
-                                       "expected fewer",
+                                       "includes nested deeper than %d, expected fewer",
                                        POLICY_MAX_DEPTH);
         f = open_file(l, path, &real);
         if (!f) {
@@ -289,8 +288,7 @@ static int load_file(struct loader *l, const char *path, const struct pos *from,
                 if (from)
                         return policy_lex_fail(from, where, l->err,
                                                "cannot read '%s': %s, "
-                                               "expected a readable policy "
-                                               "file",
+                                               "expected a readable policy file",
                                                path, strerror(e));
                 return rf_error_set(l->err, -e, "cannot read policy file '%s': %s", path,
                                     strerror(e));
@@ -301,8 +299,7 @@ static int load_file(struct loader *l, const char *path, const struct pos *from,
                         cycle_text(l, i, path, chain, sizeof(chain));
                         return policy_lex_fail(from, where, l->err,
                                                "include cycle: %s, expected "
-                                               "files that do not include "
-                                               "each other",
+                                               "files that do not include each other",
                                                chain);
                 }
         l->real[l->depth] = real;
@@ -354,8 +351,6 @@ int policy_load_mem(struct rf_policy *p, const struct policy_mem_file *files, si
         for (size_t i = 0; i < n_files; i++)
                 if (!files[i].name || (!files[i].text && files[i].len))
                         return rf_error_set(err, -EINVAL,
-                                            "policy_load_mem: file %zu has no name "
-                                            "or text",
-                                            i);
+                                            "policy_load_mem: file %zu has no name or text", i);
         return load_file(&l, files[0].name, NULL, NULL);
 }

@@ -174,8 +174,7 @@ static int get_action(struct oci_import *im, const json_t *name, const json_t *e
         /* The runtime spec: an errno given to an action that takes none is an error. */
         if (errno_json && strcmp(s, "SCMP_ACT_ERRNO") != 0 && strcmp(s, "SCMP_ACT_TRACE") != 0)
                 return fail(im,
-                            "%s: given for %s, but only SCMP_ACT_ERRNO and SCMP_ACT_TRACE "
-                            "take one",
+                            "%s: given for %s, but only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take one",
                             errno_path, s);
         if (errno_json && !strcmp(s, "SCMP_ACT_ERRNO")) {
                 r = get_errno(im, errno_json, errno_path, &e);
@@ -311,8 +310,7 @@ static int get_conds(struct oci_import *im, const json_t *args, const char *path
 
                 if (!json_is_object(a))
                         return fail(im,
-                                    "%s[%zu]: expected an object with index, value and op, "
-                                    "got %s",
+                                    "%s[%zu]: expected an object with index, value and op, got %s",
                                     path, i, kind(a));
                 snprintf(sub, sizeof(sub), "%s[%zu].index", path, i);
                 r = get_uint(im, get(a, "index"), sub, &index);
@@ -365,8 +363,8 @@ static int get_names(struct oci_import *im, const json_t *e, size_t i, json_t **
         }
         if (!names)
                 return fail(im,
-                            "syscalls[%zu]: no system call names, expected 'names' (a list "
-                            "of names) or 'name'",
+                            "syscalls[%zu]: no system call names, "
+                            "expected 'names' (a list of names) or 'name'",
                             i);
         if (!json_is_array(names) || json_array_size(names) == 0)
                 return fail(im, "syscalls[%zu].names: expected a non-empty array of names, got %s",

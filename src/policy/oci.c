@@ -155,8 +155,7 @@ int policy_import_seccomp_json_mem(struct rf_policy *p, const char *name, const 
 
         if (!p || !name || (!text && len))
                 return rf_error_set(err, -EINVAL,
-                                    "policy_import_seccomp_json_mem: no policy, "
-                                    "name or text");
+                                    "policy_import_seccomp_json_mem: no policy, name or text");
         root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &jerr);
         if (!root)
                 return rf_error_set(err, -EINVAL, "%s:%d:%d: syntax error: %s", name, jerr.line,

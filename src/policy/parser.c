@@ -113,8 +113,8 @@ static int parse_and(const struct pos *at, const char **s, struct alt *a, rf_err
                         if (a->conds[k].index == c.index)
                                 return policy_lex_fail(at, t, err,
                                                        "arg%u is compared twice in one rule, "
-                                                       "which seccomp cannot do, expected each "
-                                                       "argument once between '||'",
+                                                       "which seccomp cannot do, "
+                                                       "expected each argument once between '||'",
                                                        c.index);
                 a->conds[a->n++] = c; /* at most 6: each of arg0..arg5 once */
                 *s = policy_lex_skip_ws(*s);
@@ -157,9 +157,9 @@ static int parse_targets(const struct pos *at, const char **s, struct strv *name
                         g = n > 1 ? policy_group_find(name) : NULL;
                         if (!g)
                                 return policy_lex_fail(at, t, err,
-                                                       "unknown group '%.*s', expected one of "
-                                                       "`ringfence policy groups` such as "
-                                                       "@file-system",
+                                                       "unknown group '%.*s', "
+                                                       "expected one of `ringfence policy "
+                                                       "groups` such as @file-system",
                                                        (int)n, t);
                         policy_group_expand(g, names);
                 } else {
@@ -174,9 +174,9 @@ static int parse_targets(const struct pos *at, const char **s, struct strv *name
                         if (n >= sizeof(name) ||
                             seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR)
                                 return policy_lex_fail(at, t, err,
-                                                       "unknown system call '%.*s', expected a "
-                                                       "name such as openat, or a group such as "
-                                                       "@file-system",
+                                                       "unknown system call '%.*s', "
+                                                       "expected a name such as openat, "
+                                                       "or a group such as @file-system",
                                                        (int)n, t);
                         strv_push(names, name);
                 }
@@ -207,8 +207,8 @@ static int parse_errno_word(const struct pos *at, const char **s, int *ret, rf_e
                                                "errno %s is out of range, expected 1 to 4094", w);
         } else if ((e = policy_errno_from_name(w)) < 0) {
                 return policy_lex_fail(at, t, err,
-                                       "unknown errno name '%s', expected a name such as EPERM "
-                                       "or ENOSYS",
+                                       "unknown errno name '%s', "
+                                       "expected a name such as EPERM or ENOSYS",
                                        w);
         }
         *ret = e;
@@ -243,13 +243,13 @@ static int parse_rule(struct loader *l, const struct pos *at, size_t k, const ch
                 }
                 if (r >= 0 && *s)
                         r = policy_lex_fail(at, s, l->err,
-                                            "unexpected %s, expected '&&', '||' or the end of "
-                                            "the line",
+                                            "unexpected %s, expected '&&', "
+                                            "'||' or the end of the line",
                                             policy_lex_seen(s, buf, sizeof(buf)));
         } else if (r >= 0 && *s) {
                 r = policy_lex_fail(at, s, l->err,
-                                    "unexpected %s, expected ':' and argument conditions, or "
-                                    "the end of the line",
+                                    "unexpected %s, expected ':' and argument conditions, "
+                                    "or the end of the line",
                                     policy_lex_seen(s, buf, sizeof(buf)));
         }
         for (size_t i = 0; r >= 0 && i < names.n; i++)
@@ -301,8 +301,7 @@ static int parse_clear(struct loader *l, const struct pos *at, const char *v)
         if (n == 7 && !strncmp(v, "seccomp", 7)) {
                 if (some && (r = parse_targets(at, &rest, &names, l->err)) >= 0 && *rest)
                         r = policy_lex_fail(at, rest, l->err,
-                                            "unexpected %s, expected system call names "
-                                            "or groups",
+                                            "unexpected %s, expected system call names or groups",
                                             policy_lex_seen(rest, buf, sizeof(buf)));
                 if (r >= 0)
                         drop_rules(p, some ? &names : NULL);
@@ -327,8 +326,7 @@ static int parse_clear(struct loader *l, const struct pos *at, const char *v)
                 p->n_fds = 0;
         } else {
                 return policy_lex_fail(at, v, l->err,
-                                       "unexpected %s, expected seccomp, fs, env or fd after "
-                                       "clear",
+                                       "unexpected %s, expected seccomp, fs, env or fd after clear",
                                        policy_lex_seen(v, buf, sizeof(buf)));
         }
         return 0;
@@ -369,12 +367,12 @@ static int expand_vars(const struct pos *at, const char *v, char **ret, rf_error
                         free(buf);
                         if (i < ARRAY_SIZE(names))
                                 return policy_lex_fail(at, s, err,
-                                                       "unterminated '${%.*s', expected '}' "
-                                                       "after the name",
+                                                       "unterminated '${%.*s', "
+                                                       "expected '}' after the name",
                                                        (int)n, name);
                         return policy_lex_fail(at, s, err,
-                                               "unknown variable '$%.*s', expected $HOME, $PWD "
-                                               "or $TMPDIR ($$ for a '$')",
+                                               "unknown variable '$%.*s', "
+                                               "expected $HOME, $PWD or $TMPDIR ($$ for a '$')",
                                                (int)n, name);
                 }
                 if (i == 1)
@@ -408,8 +406,8 @@ static int set_identity(struct loader *l, const struct pos *at, const char *v)
 
         if (strcmp(v, "user") != 0 && strcmp(v, "root") != 0 && !caller)
                 return policy_lex_fail(at, v, l->err,
-                                       "identity: invalid value '%s', expected user, root or "
-                                       "caller",
+                                       "identity: invalid value '%s', "
+                                       "expected user, root or caller",
                                        v);
         r = policy_set(l->p, "identity", caller ? "user" : v, NULL, l->err);
         if (r >= 0)
@@ -460,8 +458,8 @@ static int apply_setting(struct loader *l, const struct pos *at, const char *key
                         return r;
                 if (expanded[0] != '/')
                         return policy_lex_fail(at, v, l->err,
-                                               "%s: '%s' is not an absolute path, expected one "
-                                               "such as /srv/data or $PWD/out",
+                                               "%s: '%s' is not an absolute path, "
+                                               "expected one such as /srv/data or $PWD/out",
                                                key, expanded);
         }
         r = policy_set(l->p, key, expanded ? expanded : v, at->origin, &e);

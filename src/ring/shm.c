@@ -74,8 +74,7 @@ int ring_new(void *mem, size_t size, unsigned flags, struct ring **ret, rf_error
                 return rf_error_set(err, -EINVAL, "ring: the memory must be 8-byte aligned");
         if (size < RING_DATA_OFF + RING_MIN_CAPACITY)
                 return rf_error_set(err, -EINVAL,
-                                    "ring: %zu bytes are too few for a ring, it "
-                                    "needs at least %u",
+                                    "ring: %zu bytes are too few for a ring, it needs at least %u",
                                     size, RING_DATA_OFF + RING_MIN_CAPACITY);
         while (cap > size - RING_DATA_OFF)
                 cap /= 2;
@@ -107,9 +106,7 @@ static int layout_check(const uint8_t *base, size_t size, uint32_t *ret_cap, rf_
         memcpy(&l, base, sizeof(l));
         atomic_signal_fence(memory_order_seq_cst);
         if (l.magic != want.magic)
-                return rf_error_set(err, -EBADMSG,
-                                    "ring: bad magic number 0x%08x, expected "
-                                    "0x%08x",
+                return rf_error_set(err, -EBADMSG, "ring: bad magic number 0x%08x, expected 0x%08x",
                                     l.magic, want.magic);
         if (l.version != want.version || l.layout_size != want.layout_size)
                 return rf_error_set(err, -EBADMSG,
@@ -119,8 +116,7 @@ static int layout_check(const uint8_t *base, size_t size, uint32_t *ret_cap, rf_
         if (l.capacity < RING_MIN_CAPACITY || l.capacity > RING_MAX_CAPACITY ||
             (l.capacity & (l.capacity - 1)) != 0)
                 return rf_error_set(err, -EBADMSG,
-                                    "ring: capacity %u is not a power of two from "
-                                    "%u to %u",
+                                    "ring: capacity %u is not a power of two from %u to %u",
                                     l.capacity, RING_MIN_CAPACITY, RING_MAX_CAPACITY);
         if (l.tail_off != want.tail_off || l.head_off != want.head_off ||
             l.data_wait_off != want.data_wait_off || l.space_wait_off != want.space_wait_off ||
@@ -131,8 +127,8 @@ static int layout_check(const uint8_t *base, size_t size, uint32_t *ret_cap, rf_
                                     want.version);
         if (l.total_size != (uint64_t)RING_DATA_OFF + l.capacity || l.total_size > size)
                 return rf_error_set(err, -EBADMSG,
-                                    "ring: the layout claims %llu bytes, the "
-                                    "memory has %zu and capacity %u needs %u",
+                                    "ring: the layout claims %llu bytes, "
+                                    "the memory has %zu and capacity %u needs %u",
                                     (unsigned long long)l.total_size, size, l.capacity,
                                     RING_DATA_OFF + l.capacity);
         *ret_cap = l.capacity;
@@ -175,8 +171,7 @@ int ring_new_memfd(uint32_t capacity, struct ring **ret, int *ret_fd, rf_error *
         if (capacity < RING_MIN_CAPACITY || capacity > RING_MAX_CAPACITY ||
             (capacity & (capacity - 1)) != 0)
                 return rf_error_set(err, -EINVAL,
-                                    "ring: capacity %u is not a power of two from "
-                                    "%u to %u",
+                                    "ring: capacity %u is not a power of two from %u to %u",
                                     capacity, RING_MIN_CAPACITY, RING_MAX_CAPACITY);
         fd = memfd_create("ringfence-ring", MFD_CLOEXEC | MFD_ALLOW_SEALING);
         if (fd < 0)
@@ -211,9 +206,7 @@ int ring_attach_fd(int fd, struct ring **ret, rf_error *err)
         seals = fcntl(fd, F_GET_SEALS);
         if (seals < 0 || !(seals & F_SEAL_SHRINK))
                 return rf_error_set(err, -EPERM,
-                                    "ring: fd %d is not a memfd sealed against "
-                                    "shrinking",
-                                    fd);
+                                    "ring: fd %d is not a memfd sealed against shrinking", fd);
         if (st.st_size < (off_t)(RING_DATA_OFF + RING_MIN_CAPACITY) ||
             st.st_size > (off_t)RING_DATA_OFF + RING_MAX_CAPACITY)
                 return rf_error_set(err, -EBADMSG, "ring: fd %d holds %lld bytes, not a ring", fd,

@@ -54,8 +54,8 @@ static int refresh_head(struct ring *r, rf_error *err)
 
         if (h % RING_ALIGN != 0 || h - p->other > p->pub - p->other)
                 return ring_poison(r, RING_PRODUCER, err,
-                                   "ring: the consumer's position is "
-                                   "%llu, expected a multiple of 8 from %llu to %llu",
+                                   "ring: the consumer's position is %llu, "
+                                   "expected a multiple of 8 from %llu to %llu",
                                    (unsigned long long)h, (unsigned long long)p->other,
                                    (unsigned long long)p->pub);
         p->other = h;
@@ -75,8 +75,7 @@ int ring_reserve(struct ring *r, const struct ring_msg *hdr, void **ret_payload,
                                     RING_MSG_PAD);
         if (hdr->len > r->max_payload)
                 return rf_error_set(err, -EMSGSIZE,
-                                    "ring: a message of %u bytes does not fit, "
-                                    "at most %u do",
+                                    "ring: a message of %u bytes does not fit, at most %u do",
                                     hdr->len, r->max_payload);
         need = ring_space_needed(r, p->own, hdr->len);
         if (need > ring_free_space(r, p->other)) {
@@ -140,8 +139,8 @@ static int refresh_tail(struct ring *r, rf_error *err)
 
         if (t % RING_ALIGN != 0 || t - c->own > r->cap)
                 return ring_poison(r, RING_CONSUMER, err,
-                                   "ring: the producer's position is "
-                                   "%llu, expected a multiple of 8 from %llu to %llu",
+                                   "ring: the producer's position is %llu, "
+                                   "expected a multiple of 8 from %llu to %llu",
                                    (unsigned long long)t, (unsigned long long)c->own,
                                    (unsigned long long)c->own + r->cap);
         c->other = t;
@@ -157,17 +156,16 @@ static int skip_pad(struct ring *r, uint64_t w, uint64_t off, uint64_t avail, rf
         memcpy(&m, &w, RING_PAD_SIZE);
         if (off == 0)
                 return ring_poison(r, RING_CONSUMER, err,
-                                   "ring: padding at offset 0, where "
-                                   "every message fits");
+                                   "ring: padding at offset 0, where every message fits");
         if (m.len != to_end)
                 return ring_poison(r, RING_CONSUMER, err,
-                                   "ring: padding at offset %llu claims "
-                                   "%u bytes, but the ring wraps after %llu",
+                                   "ring: padding at offset %llu claims %u bytes, "
+                                   "but the ring wraps after %llu",
                                    (unsigned long long)off, m.len, (unsigned long long)to_end);
         if (to_end > avail)
                 return ring_poison(r, RING_CONSUMER, err,
-                                   "ring: padding at offset %llu claims "
-                                   "%u bytes, only %llu available",
+                                   "ring: padding at offset %llu claims %u bytes, "
+                                   "only %llu available",
                                    (unsigned long long)off, m.len, (unsigned long long)avail);
         r->side[RING_CONSUMER].own += to_end;
         return 0;
@@ -190,19 +188,19 @@ static int check_record(struct ring *r, uint64_t w, uint64_t off, uint64_t avail
         rec = ring_record_size(ret->len);
         if (rec > avail)
                 return ring_poison(r, RING_CONSUMER, err,
-                                   "ring: message at offset %llu claims "
-                                   "%u bytes, only %llu available",
+                                   "ring: message at offset %llu claims %u bytes, "
+                                   "only %llu available",
                                    (unsigned long long)off, ret->len,
                                    (unsigned long long)(avail - RING_MSG_SIZE));
         if (ret->len > r->max_payload)
                 return ring_poison(r, RING_CONSUMER, err,
-                                   "ring: message at offset %llu claims "
-                                   "%u bytes, at most %u are allowed",
+                                   "ring: message at offset %llu claims %u bytes, "
+                                   "at most %u are allowed",
                                    (unsigned long long)off, ret->len, r->max_payload);
         if (rec > to_end)
                 return ring_poison(r, RING_CONSUMER, err,
-                                   "ring: message at offset %llu claims "
-                                   "%u bytes, but the ring wraps after %llu",
+                                   "ring: message at offset %llu claims %u bytes, "
+                                   "but the ring wraps after %llu",
                                    (unsigned long long)off, ret->len,
                                    (unsigned long long)(to_end - RING_MSG_SIZE));
         ret->job = load_once(r, off + RING_PAD_SIZE);
@@ -283,8 +281,7 @@ int ring_pop(struct ring *r, struct ring_msg *ret_hdr, void *buf, size_t size, u
                 return k;
         if (ret_hdr->len > size)
                 return rf_error_set(err, -EMSGSIZE,
-                                    "ring: a message of %u bytes does not fit "
-                                    "into %zu",
+                                    "ring: a message of %u bytes does not fit into %zu",
                                     ret_hdr->len, size);
         if (ret_hdr->len > 0)
                 memcpy(buf, payload, ret_hdr->len);

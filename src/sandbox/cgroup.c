@@ -490,8 +490,8 @@ static int job_leaf(const char *name, char *buf, size_t n, rf_error *err)
 
         if (!name || len == 0 || name[len] != '\0')
                 return rf_error_set(err, -EINVAL,
-                                    "invalid cgroup name \"%s\": expected letters, digits, '.', "
-                                    "'_' or '-'",
+                                    "invalid cgroup name \"%s\": "
+                                    "expected letters, digits, '.', '_' or '-'",
                                     name ? name : "(null)");
         if (snprintf(buf, n, "ringfence-%d-%s", (int)getpid(), name) >= (int)n)
                 return rf_error_set(err, -ENAMETOOLONG, "cgroup name \"%s\" is too long", name);

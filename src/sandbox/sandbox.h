@@ -153,7 +153,7 @@ struct sandbox_proc {
         int pidfd;
         int chan;    /* -1 for a plain spawn, which has no init */
         bool failed; /* a plain spawn that could not exec: error says why, and the
-                                  * child is reaped already (pidfd -1) */
+                      * child is reaped already (pidfd -1) */
         struct child_msg error;
 };
 

@@ -263,7 +263,7 @@ void sandbox_describe_error(const struct sandbox_plan *pl, const struct child_ms
                 /* Never run with less confinement than asked: say what the kernel lacks. */
                 size_t n = strlen(buf);
                 snprintf(buf + n, size - n,
-                         " (this kernel lacks a system call the sandbox needs "
-                         "for this step; ringfence needs Linux 5.12 or later)");
+                         " (this kernel lacks a system call the sandbox needs for this step; "
+                         "ringfence needs Linux 5.12 or later)");
         }
 }

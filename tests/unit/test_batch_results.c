@@ -406,8 +406,8 @@ START_TEST(no_space_cuts_back)
         if (pid > 0)
                 check_waitpid_and_exit(pid);
         if (unshare(CLONE_NEWNS) < 0) {
-                printf("# no_space_cuts_back: unshare(CLONE_NEWNS): %s; only the RLIMIT_FSIZE "
-                       "case ran\n",
+                printf("# no_space_cuts_back: unshare(CLONE_NEWNS): "
+                       "%s; only the RLIMIT_FSIZE case ran\n",
                        strerror(errno));
                 return;
         }
@@ -550,9 +550,9 @@ START_TEST(bad_middle_line)
         append_text(joblog_path, "12\t:\t1\t1\t0\t0\t0\t0\techo\n");
         ck_assert_int_eq(batch_done_load(NULL, joblog_path, &d, &err), -EINVAL);
         snprintf(want, sizeof(want),
-                 "--joblog %s:%zu: not a joblog record, expected the header line and then one "
-                 "job a line: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command, "
-                 "separated by tabs",
+                 "--joblog %s:%zu: not a joblog record, "
+                 "expected the header line and then one job a line: Seq Host Starttime "
+                 "JobRuntime Send Receive Exitval Signal Command, separated by tabs",
                  joblog_path, ARRAY_SIZE(samples) + 2);
         ck_assert_str_eq(err.msg, want);
 

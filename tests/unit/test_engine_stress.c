@@ -228,8 +228,7 @@ static void run_stress(size_t n, int j_max, bool pool, unsigned seed)
                 if (why && bad++ < 10)
                         fprintf(stderr,
                                 "# job %zu (%s %d): %s: records %u status %s exit %d "
-                                "signal %d exit_status %d stdout %llu relayed %llu "
-                                "error \"%s\"\n",
+                                "signal %d exit_status %d stdout %llu relayed %llu error \"%s\"\n",
                                 i, kind_names[j->kind], j->arg, why, j->records,
                                 rf_status_name(j->res.status), j->res.exit_code, j->res.signal,
                                 j->res.exit_status, (unsigned long long)j->res.stdout_bytes,

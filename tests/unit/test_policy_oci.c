@@ -614,8 +614,7 @@ static const struct {
           "noop.json: syscalls[0].args[0].op: expected one of SCMP_CMP_EQ, SCMP_CMP_NE, "
           "SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_GT, SCMP_CMP_GE or SCMP_CMP_MASKED_EQ, got nothing" },
         { "args.json",
-          PRE_ "[{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
-               "\"args\": {}}]}",
+          PRE_ "[{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": {}}]}",
           "args.json: syscalls[0].args: expected an array of conditions, got an object" },
         { "ern.json",
           PRE_ "[{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"errnoRet\": 1}]}",

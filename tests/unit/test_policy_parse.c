@@ -164,9 +164,8 @@ static const struct {
           "each argument once between '||'" },
         { "seccomp.allow = ioctl: arg1 == 1 ||\n", "t.policy:1:36: unexpected end of line, "
                                                    "expected an argument arg0 to arg5" },
-        { "seccomp.allow = ioctl: arg1 == 1 |\n", "t.policy:1:35: unexpected end of line, "
-                                                  "expected a number or a constant name such as "
-                                                  "AF_UNIX" },
+        { "seccomp.allow = ioctl: arg1 == 1 |\n", "t.policy:1:35: unexpected end of line, expected "
+                                                  "a number or a constant name such as AF_UNIX" },
         { "seccomp.allow = ioctl: arg1 == 1 arg2\n", "t.policy:1:34: unexpected 'arg2', "
                                                      "expected '&&', '||' or the end of the "
                                                      "line" },
@@ -694,8 +693,8 @@ START_TEST(test_shipped_policies)
                 qsort(t, ARRAY_SIZE(t), sizeof(t[0]), by_value);
                 qsort(cpu, ARRAY_SIZE(cpu), sizeof(cpu[0]), by_value);
                 fprintf(stderr,
-                        "# %s.policy: load + compile, median of 20: %.0f us wall, %.0f us "
-                        "CPU; %zu rules\n",
+                        "# %s.policy: load + compile, median of 20: "
+                        "%.0f us wall, %.0f us CPU; %zu rules\n",
                         names[n], t[ARRAY_SIZE(t) / 2], cpu[ARRAY_SIZE(cpu) / 2],
                         q.seccomp.n_rules);
                 if (n == 0) {

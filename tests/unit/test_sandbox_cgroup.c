@@ -289,8 +289,8 @@ START_TEST(test_pids_limit)
         pid = spawn_in_job(&cg, fork_many);
         status = wait_status(pid);
         ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                      "fork_many: status %#x (2: no fork refused, 3: not EAGAIN, 5: not in the "
-                      "cgroup)",
+                      "fork_many: status %#x (2: no fork refused, "
+                      "3: not EAGAIN, 5: not in the cgroup)",
                       status);
         ck_assert_int_eq(cgroup_job_stats(&cg, &st), 0);
         ck_assert(st.pids_limit_hit);

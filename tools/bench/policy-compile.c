@@ -118,8 +118,8 @@ int main(int argc, char **argv)
         }
         if (optind == argc) {
                 fprintf(stderr,
-                        "usage: %s [-n RUNS] POLICY...: name at least one policy, such "
-                        "as policies/build.policy or default\n",
+                        "usage: %s [-n RUNS] POLICY...: name at least one policy, "
+                        "such as policies/build.policy or default\n",
                         argv[0]);
                 return 2;
         }
