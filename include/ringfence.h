@@ -143,7 +143,7 @@ typedef struct rf_result {
         char limit[16];      /* the limit that stopped it ("memory", "pids", "output", "time",
                               * "cpu-time", "file-size"), or "" */
         /* exit_status is 124 for "time" and "cpu-time" */
-        char error[256];     /* why it could not start, or "" */
+        char error[256]; /* why it could not start, or "" */
         int64_t start_unix_us;
         uint64_t wall_us, user_us, sys_us;
         uint64_t peak_memory;
@@ -191,9 +191,9 @@ enum { RF_HALT_NEVER, RF_HALT_NOW, RF_HALT_SOON };
 /* A batch: zero-initialise with rf_batch_options_init, then set what you need. Strings and
  * vectors are borrowed for the duration of rf_batch_run. */
 typedef struct rf_batch_options {
-        int32_t jobs;            /* in flight at once; 0: as many as the limits allow */
-        int32_t input;           /* RF_BATCH_ARGS, RF_BATCH_LINES or RF_BATCH_JSONL */
-        char **arg_groups[8];    /* ARGS: NULL-terminated groups (::: a b c), cross product */
+        int32_t jobs;         /* in flight at once; 0: as many as the limits allow */
+        int32_t input;        /* RF_BATCH_ARGS, RF_BATCH_LINES or RF_BATCH_JSONL */
+        char **arg_groups[8]; /* ARGS: NULL-terminated groups (::: a b c), cross product */
         int32_t n_arg_groups;
         const char *input_path;  /* LINES, JSONL: a file, or NULL for stdin */
         int32_t nul;             /* LINES: NUL-separated */
@@ -223,9 +223,9 @@ typedef struct rf_batch_options {
 typedef struct rf_batch_summary {
         uint64_t total, ok, failed, timed_out, violations, skipped, spawn_errors, resumed;
         uint64_t wall_us;
-        int32_t interrupted;  /* stopped by a signal */
-        int32_t halted;       /* stopped by --halt */
-        int32_t exit_status;  /* 0, the number of failed jobs capped at 100, or 125 */
+        int32_t interrupted; /* stopped by a signal */
+        int32_t halted;      /* stopped by --halt */
+        int32_t exit_status; /* 0, the number of failed jobs capped at 100, or 125 */
 } rf_batch_summary;
 
 /* Defaults: jobs = the number of cores, input from stdin lines, no signal fd. */
@@ -258,8 +258,7 @@ RF_EXPORT int rf_policy_check(const char *spec, size_t *ret_rules, size_t *ret_i
 /* The effective policy of spec, then sets (a NULL-terminated list of "KEY=VALUE", may be NULL)
  * applied as --set would, as policy text: one `key = value` per line with a `# from ORIGIN`
  * comment, loadable again. *ret_text is the caller's (free()). Returns 0 or -errno. */
-RF_EXPORT int rf_policy_show(const char *spec, char *const *sets, char **ret_text,
-                             rf_error *err);
+RF_EXPORT int rf_policy_show(const char *spec, char *const *sets, char **ret_text, rf_error *err);
 
 /* What rf_policy_explain found. */
 enum { RF_EXPLAIN_ALLOWED, RF_EXPLAIN_REFUSED, RF_EXPLAIN_DEPENDS };
@@ -361,8 +360,7 @@ RF_EXPORT int rf_ring_flush(rf_ring *r, int side, rf_error *err);
  * futex (or the eventfd given to rf_ring_set_eventfd). Flushes the side first. Returns 0 when it
  * can go on or was woken by rf_ring_wake (check again), -ETIMEDOUT after timeout_us (< 0: no
  * limit), -EBADMSG. */
-RF_EXPORT int rf_ring_wait(rf_ring *r, int side, uint32_t len, int64_t timeout_us,
-                           rf_error *err);
+RF_EXPORT int rf_ring_wait(rf_ring *r, int side, uint32_t len, int64_t timeout_us, rf_error *err);
 
 /* Wake side if it sleeps in rf_ring_wait, whether or not it can go on (say, to stop it). Pushes
  * and pops wake the other side by themselves. Returns 0 or a negative errno. */
@@ -440,12 +438,12 @@ typedef struct rf_batch_share {
         /* run only the jobs whose key falls into shard shard_index of shard_count (0: all) */
         uint32_t shard_index, shard_count;
         /* filled by rf_batch_run_shared: */
-        char warning[256];        /* why a jobserver MAKEFLAGS names was not used, or "" */
-        uint64_t tokens_read;     /* client: tokens taken from make */
-        uint64_t tokens_returned; /* client: ... and given back (equal when all went back) */
+        char warning[256];         /* why a jobserver MAKEFLAGS names was not used, or "" */
+        uint64_t tokens_read;      /* client: tokens taken from make */
+        uint64_t tokens_returned;  /* client: ... and given back (equal when all went back) */
         uint64_t tokens_reclaimed; /* server: tokens put back from jobs that ended holding them */
-        uint64_t input_jobs;      /* with shards: jobs in the whole input */
-        uint64_t shard_jobs;      /* ... of which in this shard */
+        uint64_t input_jobs;       /* with shards: jobs in the whole input */
+        uint64_t shard_jobs;       /* ... of which in this shard */
 } rf_batch_share;
 
 /* No jobserver, no shards. */
@@ -456,8 +454,8 @@ RF_EXPORT void rf_batch_share_init(rf_batch_share *s);
  * ("I/N"), and a batch that read its whole input ends the --json file with one line
  * {"shard_end": {"shard": "I/N", "input_jobs": M, "shard_jobs": K, "keys_sum": "..."}} for
  * rf_results_merge. Returns as rf_batch_run. */
-RF_EXPORT int rf_batch_run_shared(const rf_policy *p, const rf_batch_options *o,
-                                  rf_batch_share *s, rf_batch_summary *ret, rf_error *err);
+RF_EXPORT int rf_batch_run_shared(const rf_policy *p, const rf_batch_options *o, rf_batch_share *s,
+                                  rf_batch_summary *ret, rf_error *err);
 
 /* Which shard this is, from spec: "I/N" (0 <= I < N; HTCondor: "$(Process)/N"), or "auto":
  * Slurm job arrays (SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT, or _MIN and _MAX, and
@@ -469,13 +467,14 @@ RF_EXPORT int rf_shard_parse(const char *spec, uint32_t count, uint32_t *ret_ind
 
 /* What rf_results_merge found. */
 typedef struct rf_merge_report {
-        uint64_t records;     /* job records written */
-        uint64_t duplicates;  /* records of a job that had one already (left out) */
-        uint64_t missing;     /* jobs of the input without a record */
-        uint32_t shards;      /* N of the shards seen (0: records without shards) */
-        uint32_t shards_unfinished; /* shards without their shard_end line */
-        char *text;           /* what is wrong, one sentence per line, for a person; the
-                               * caller frees it; NULL when nothing is */
+        uint64_t records;    /* job records written */
+        uint64_t duplicates; /* records of a job that had one already (left out) */
+        uint64_t missing;    /* jobs of the input without a record */
+        uint32_t shards;     /* N of the shards seen (0: records without shards) */
+        /* shards without their shard_end line */
+        uint32_t shards_unfinished;
+        char *text; /* what is wrong, one sentence per line, for a person; the
+                     * caller frees it; NULL when nothing is */
 } rf_merge_report;
 
 /* Join the JSON-lines result files paths[0..n-1] (the shards of one batch) into one on out_fd:
@@ -483,19 +482,19 @@ typedef struct rf_merge_report {
  * of the input is there exactly once, and say in ret->text which are missing or repeated.
  * Returns 0 when the files could be read (ret says whether all is there), or -errno (a file
  * that cannot be read, a line that is not JSON: err says file and line). */
-RF_EXPORT int rf_results_merge(const char *const *paths, size_t n, int out_fd,
-                               rf_merge_report *ret, rf_error *err);
+RF_EXPORT int rf_results_merge(const char *const *paths, size_t n, int out_fd, rf_merge_report *ret,
+                               rf_error *err);
 
 /* ---- log lines ------------------------------------------------------------------------ */
 
 /* What a line the library has for a person is (syslog's numbers for the first three). */
 enum {
-        RF_LOG_ERROR = 3,     /* the library itself failed: "ringfence: out of memory" */
-        RF_LOG_WARNING = 4,   /* a batch went other than asked: a job skipped, tokens taken back */
-        RF_LOG_NOTICE = 5,    /* what a batch was asked for: the jobs running (SIGUSR1), its last
-                               * progress line */
-        RF_LOG_PROGRESS = 16  /* a batch's progress line, drawn in place of the one before; ""
-                               * takes that one away (see rf_set_log_handler) */
+        RF_LOG_ERROR = 3,    /* the library itself failed: "ringfence: out of memory" */
+        RF_LOG_WARNING = 4,  /* a batch went other than asked: a job skipped, tokens taken back */
+        RF_LOG_NOTICE = 5,   /* what a batch was asked for: the jobs running (SIGUSR1), its last
+                              * progress line */
+        RF_LOG_PROGRESS = 16 /* a batch's progress line, drawn in place of the one before; ""
+                              * takes that one away (see rf_set_log_handler) */
 };
 
 /* Called with each line (without a newline), its RF_LOG_* level, and the user pointer given to

@@ -11,7 +11,7 @@
 
 /* Every option of every table, in order. */
 #define FOR_EACH_OPTION(tables, o)                                                                 \
-        for (const struct cli_option *const *t_ = (tables); *t_; t_++)                            \
+        for (const struct cli_option *const *t_ = (tables); *t_; t_++)                             \
                 for (const struct cli_option *o = *t_; o->name; o++)
 
 static const struct cli_option *find(const struct cli_option *const *tables, const char *name,
@@ -86,8 +86,8 @@ static int apply(const struct cli_option *o, const char *value, rf_policy *p,
         return -EINVAL;
 }
 
-int cli_parse(const struct cli_option *const *opts, int argc, char **argv, int first,
-              rf_policy *p, struct cli_result *out, rf_error *err)
+int cli_parse(const struct cli_option *const *opts, int argc, char **argv, int first, rf_policy *p,
+              struct cli_result *out, rf_error *err)
 {
         out->command_index = -1;
         for (int i = first; i < argc; i++) {

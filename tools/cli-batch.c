@@ -15,7 +15,7 @@
 struct batch_cli {
         rf_batch_options o;
         bool progress_set;
-        rf_batch_share share;    /* --jobserver, --shard (cli-batch.c's share options) */
+        rf_batch_share share; /* --jobserver, --shard (cli-batch.c's share options) */
         bool no_jobserver;
         const char *shard_spec;
         uint32_t shards;
@@ -53,8 +53,8 @@ static int opt_jobs(struct cli_result *out, const char *v, rf_error *err)
 {
         unsigned long n;
         if (parse_count(v, 100000, &n) < 0)
-                return bad(err, "--jobs", v, "a number of jobs from 0 (as many as the limits "
-                                             "allow) to 100000");
+                return bad(err, "--jobs", v,
+                           "a number of jobs from 0 (as many as the limits allow) to 100000");
         O(out)->jobs = (int32_t)n;
         return 0;
 }
@@ -162,8 +162,9 @@ static int opt_jsonl(struct cli_result *out, const char *v, rf_error *err)
 static int opt_bad_input(struct cli_result *out, const char *v, rf_error *err)
 {
         if (strcmp(v, "stop") != 0 && strcmp(v, "skip") != 0)
-                return bad(err, "--bad-input", v, "stop (check the whole file before starting) "
-                                                  "or skip (skip a bad line with a record)");
+                return bad(err, "--bad-input", v,
+                           "stop (check the whole file before starting) "
+                           "or skip (skip a bad line with a record)");
         O(out)->skip_bad_input = !strcmp(v, "skip");
         return 0;
 }
@@ -222,7 +223,9 @@ static int opt_shards(struct cli_result *out, const char *v, rf_error *err)
         return 0;
 }
 
+/* clang-format off */
 #define CUSTOM(name, arg, help, sh, fn) { name, CLI_CUSTOM, NULL, NULL, arg, help, sh, fn }
+/* clang-format on */
 static const struct cli_option batch_only_options[] = {
         CUSTOM("jobs", "N", "jobs at once (default: cores; 0: as many as limits allow)", 'j',
                opt_jobs),
@@ -231,8 +234,10 @@ static const struct cli_option batch_only_options[] = {
         CUSTOM("null", NULL, "inputs are NUL-separated", '0', opt_nul),
         CUSTOM("jsonl", NULL, "inputs are JSON lines with argv, env, cwd, stdin, set", 0,
                opt_jsonl),
-        CUSTOM("bad-input", "WHAT", "a malformed line of -a FILE: stop (default: before "
-               "anything starts) or skip (with a record)", 0, opt_bad_input),
+        CUSTOM("bad-input", "WHAT",
+               "a malformed line of -a FILE: stop (default: "
+               "before anything starts) or skip (with a record)",
+               0, opt_bad_input),
         CUSTOM("keep-order", NULL, "print output in input order", 'k', opt_keep_order),
         CUSTOM("line-buffer", NULL, "pass output line by line as it comes", 0, opt_line_buffer),
         CUSTOM("tag", NULL, "prefix output lines with the job's input", 0, opt_tag),
@@ -242,26 +247,24 @@ static const struct cli_option batch_only_options[] = {
         CUSTOM("joblog", "FILE", "GNU parallel's joblog", 0, opt_joblog),
         CUSTOM("json", "FILE", "one result record per line", 0, opt_json),
         CUSTOM("resume", NULL, "skip the jobs the joblog or --json file has", 0, opt_resume),
-        CUSTOM("resume-failed", NULL, "... but run the failed ones again", 0,
-               opt_resume_failed),
+        CUSTOM("resume-failed", NULL, "... but run the failed ones again", 0, opt_resume_failed),
         CUSTOM("dry-run", NULL, "print the commands, run nothing", 0, opt_dry_run),
         CUSTOM("bar", NULL, "progress on stderr (default when it is a terminal)", 0, opt_bar),
         CUSTOM("jobserver", NULL, "offer the -j slots to make -j in the jobs (R,W pipe form)", 0,
                opt_jobserver),
         CUSTOM("jobserver-fifo", NULL, "... in the fifo:PATH form (make 4.4, ninja 1.13)", 0,
                opt_jobserver_fifo),
-        CUSTOM("no-jobserver", NULL, "ignore the make jobserver in MAKEFLAGS", 0,
-               opt_no_jobserver),
+        CUSTOM("no-jobserver", NULL, "ignore the make jobserver in MAKEFLAGS", 0, opt_no_jobserver),
         CUSTOM("shard", "I/N|auto", "run only shard I of N (auto: Slurm, Kubernetes)", 0,
                opt_shard),
-        CUSTOM("shards", "N", "the shard count for --shard auto (Slurm: the task id modulo N)",
-               0, opt_shards),
+        CUSTOM("shards", "N", "the shard count for --shard auto (Slurm: the task id modulo N)", 0,
+               opt_shards),
         { "help", CLI_FLAG, NULL, NULL, NULL, "show this help", 0, NULL },
         { NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 };
 
-static const struct cli_option *const batch_options[] = { batch_only_options,
-                                                          cli_sandbox_options, NULL };
+static const struct cli_option *const batch_options[] = { batch_only_options, cli_sandbox_options,
+                                                          NULL };
 
 static void usage(void)
 {
@@ -309,10 +312,10 @@ static void summary(const rf_batch_summary *s)
                 "ringfence batch: %llu jobs: %llu ok, %llu failed, %llu timed out, %llu "
                 "violations, %llu skipped%s%s; %.2f s, %.0f jobs/s\n",
                 (unsigned long long)s->total, (unsigned long long)s->ok,
-                (unsigned long long)s->failed + s->spawn_errors,
-                (unsigned long long)s->timed_out, (unsigned long long)s->violations,
-                (unsigned long long)s->skipped, s->interrupted ? ", interrupted" : "",
-                s->halted ? ", halted" : "", secs, secs > 0 ? (double)s->total / secs : 0.0);
+                (unsigned long long)s->failed + s->spawn_errors, (unsigned long long)s->timed_out,
+                (unsigned long long)s->violations, (unsigned long long)s->skipped,
+                s->interrupted ? ", interrupted" : "", s->halted ? ", halted" : "", secs,
+                secs > 0 ? (double)s->total / secs : 0.0);
 }
 
 int cli_batch(int argc, char **argv)

@@ -23,7 +23,8 @@ static void usage(FILE *f)
                 "                                allowed or refused, and by which line; exits 0\n"
                 "                                allowed, 1 refused, 2 depends on the arguments\n"
                 "  groups [@GROUP...]            the named groups of system calls\n"
-                "  bpf [--kill] NAME|FILE        the compiled seccomp filter, one instruction a line\n"
+                "  bpf [--kill] NAME|FILE        the compiled seccomp filter, "
+                "one instruction a line\n"
                 "  help                          this help\n\n"
                 "See ringfence.policy(5).\n");
 }
@@ -68,8 +69,10 @@ static int show(int argc, char **argv)
                 else if (!spec && argv[i][0] != '-')
                         spec = argv[i];
                 else {
-                        fprintf(stderr, "ringfence policy show: unexpected '%s', expected "
-                                        "NAME|FILE and --set KEY=VALUE\n", argv[i]);
+                        fprintf(stderr,
+                                "ringfence policy show: unexpected '%s', "
+                                "expected NAME|FILE and --set KEY=VALUE\n",
+                                argv[i]);
                         free(sets);
                         return 125;
                 }
@@ -178,8 +181,11 @@ int cli_policy(int argc, char **argv)
         static const struct {
                 const char *name;
                 int (*fn)(int argc, char **argv);
-        } cmds[] = { { "check", check }, { "show", show }, { "explain", explain },
-                     { "groups", groups }, { "bpf", bpf } };
+        } cmds[] = { { "check", check },
+                     { "show", show },
+                     { "explain", explain },
+                     { "groups", groups },
+                     { "bpf", bpf } };
         const char *cmd = argc > 2 ? argv[2] : NULL;
 
         if (!cmd) {
@@ -193,7 +199,9 @@ int cli_policy(int argc, char **argv)
         for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
                 if (!strcmp(cmd, cmds[i].name))
                         return cmds[i].fn(argc - 3, argv + 3);
-        fprintf(stderr, "ringfence policy: unknown command '%s', expected check, show, explain, "
-                        "groups, bpf or help\n", cmd);
+        fprintf(stderr,
+                "ringfence policy: unknown command '%s', "
+                "expected check, show, explain, groups, bpf or help\n",
+                cmd);
         return 125;
 }

@@ -54,8 +54,10 @@ static int merge(int argc, char **argv)
                         usage(stdout);
                         return 0;
                 } else {
-                        fprintf(stderr, "ringfence results merge: unknown option '%s', expected "
-                                        "-o FILE or the result files\n", argv[i]);
+                        fprintf(stderr,
+                                "ringfence results merge: unknown option '%s', "
+                                "expected -o FILE or the result files\n",
+                                argv[i]);
                         return 125;
                 }
         }
@@ -72,8 +74,7 @@ static int merge(int argc, char **argv)
                         return 125;
                 }
         }
-        r = rf_results_merge((const char *const *)(argv + i), (size_t)(argc - i), fd, &rep,
-                             &err);
+        r = rf_results_merge((const char *const *)(argv + i), (size_t)(argc - i), fd, &rep, &err);
         if (out_path && close(fd) < 0 && r == 0)
                 r = -errno;
         if (r < 0) {

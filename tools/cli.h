@@ -8,24 +8,24 @@
 
 /* What an option does. */
 enum cli_kind {
-        CLI_SETTING,   /* sets `key` to the option's value (or to fixed_value) */
-        CLI_SET,       /* --set KEY=VALUE */
-        CLI_SHARE,     /* --share NS: namespace.NS=off */
-        CLI_STRING,    /* stores the value in *string_out */
-        CLI_FLAG,      /* sets *flag_out */
-        CLI_CUSTOM,    /* calls handler with the value (NULL for an option without one) */
+        CLI_SETTING, /* sets `key` to the option's value (or to fixed_value) */
+        CLI_SET,     /* --set KEY=VALUE */
+        CLI_SHARE,   /* --share NS: namespace.NS=off */
+        CLI_STRING,  /* stores the value in *string_out */
+        CLI_FLAG,    /* sets *flag_out */
+        CLI_CUSTOM,  /* calls handler with the value (NULL for an option without one) */
 };
 
 struct cli_result;
 
 struct cli_option {
-        const char *name;        /* long name without "--" */
+        const char *name; /* long name without "--" */
         enum cli_kind kind;
         const char *key;         /* CLI_SETTING: policy key */
         const char *fixed_value; /* CLI_SETTING without argument: the value it sets */
         const char *arg;         /* the argument's name in --help, NULL for none */
         const char *help;
-        char short_name;         /* -x, or 0 */
+        char short_name; /* -x, or 0 */
         int (*handler)(struct cli_result *out, const char *value, rf_error *err);
 };
 
@@ -38,10 +38,10 @@ struct cli_result {
 };
 
 /* Parse argv[first..] against the NULL-terminated list of option tables opts into policy p and
- * out, stopping at "--", ":::" or the first argument that is not an option. Returns 0 or -EINVAL with err saying which flag and what was
- * expected. */
-int cli_parse(const struct cli_option *const *opts, int argc, char **argv, int first,
-              rf_policy *p, struct cli_result *out, rf_error *err);
+ * out, stopping at "--", ":::" or the first argument that is not an option. Returns 0 or
+ * -EINVAL with err saying which flag and what was expected. */
+int cli_parse(const struct cli_option *const *opts, int argc, char **argv, int first, rf_policy *p,
+              struct cli_result *out, rf_error *err);
 
 /* Print the options table as --help text. */
 void cli_print_options(const struct cli_option *const *tables);

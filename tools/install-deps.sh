@@ -7,4 +7,5 @@ apt-get install -y -qq --no-install-recommends \
         build-essential autoconf automake libtool pkg-config \
         libseccomp-dev liburing-dev libjansson-dev libxxhash-dev check \
         python3 bubblewrap iproute2 util-linux procps groff-base ca-certificates \
-        cmake ninja-build strace valgrind clang libclang-rt-dev clang-tidy cppcheck >/dev/null
+        cmake ninja-build strace valgrind clang libclang-rt-dev clang-tidy cppcheck \
+        clang-format >/dev/null

@@ -32,23 +32,23 @@ static int shell_option(struct cli_result *out, const char *value, rf_error *err
 
 static const struct cli_option sh_only_options[] = {
         { "shell", CLI_CUSTOM, NULL, NULL, "PATH",
-          "the shell that runs the recipe, an absolute path (default: $RINGFENCE_SH_SHELL, "
-          "else /bin/sh)", 0, shell_option },
+          "the shell that runs the recipe, an absolute path (default: "
+          "$RINGFENCE_SH_SHELL, else /bin/sh)",
+          0, shell_option },
         { "help", CLI_FLAG, NULL, NULL, NULL, "show this help" },
         { "version", CLI_FLAG, NULL, NULL, NULL, "print the version" },
         { NULL, 0, NULL, NULL, NULL, NULL },
 };
 
-static const struct cli_option *const sh_options[] = { cli_sandbox_options, sh_only_options,
-                                                       NULL };
+static const struct cli_option *const sh_options[] = { cli_sandbox_options, sh_only_options, NULL };
 
 /* What the command line asked for. */
 struct sh_args {
-        char **rf_argv;   /* the --OPTIONs (and their values), as a vector for cli_parse */
+        char **rf_argv; /* the --OPTIONs (and their values), as a vector for cli_parse */
         int rf_argc;
         char *sh_flags[16]; /* "-e", "-x", "-o" "pipefail", ... for the shell */
         int n_sh_flags;
-        const char *shell;  /* --shell PATH, or NULL */
+        const char *shell; /* --shell PATH, or NULL */
         int command_index; /* argv index of the recipe (after -c) */
         bool help, version;
         bool script; /* SCRIPT [ARGS] instead of -c RECIPE */
@@ -60,13 +60,16 @@ static void usage(void)
                "A make SHELL: runs /bin/sh -c 'RECIPE' in a sandbox and exits as it did.\n"
                "  make SHELL=" ME "    (GNU make passes -c, or .SHELLFLAGS such as -ec)\n\n"
                "The policy is the build policy (the working directory writable, no network),\n"
-               "or: the --policy options given here, then $RINGFENCE_POLICY (NAME or FILE, several\n"
+               "or: the --policy options given here, "
+               "then $RINGFENCE_POLICY (NAME or FILE, several\n"
                "separated by spaces), then the other options here, then $RINGFENCE_SET\n"
                "(KEY=VALUE settings separated by spaces), each overriding the ones before.\n\n"
                "Options (long forms only; single-letter flags are the shell's):\n");
         cli_print_options(sh_options);
+        /* clang-format off */
         printf("\nExit status: the recipe's; 128+N for signal N; 124 on a time limit; 125 when\n"
                ME " itself fails. See ringfence-sh(1).\n");
+        /* clang-format on */
 }
 
 /* Fill err with a sentence; returns -EINVAL. */
@@ -108,16 +111,17 @@ static int parse_args(int argc, char **argv, struct sh_args *a, rf_error *err)
                 if (!strncmp(s, "--", 2) && s[2]) {
                         const struct cli_option *o = long_option(s + 2);
                         if (!o)
-                                return fail(err, "unknown option '%s', expected a "
-                                                        "ringfence option (" ME " --help) or "
-                                                        "-c 'RECIPE'", s);
+                                return fail(err,
+                                            "unknown option '%s', expected a "
+                                            "ringfence option (" ME " --help) or "
+                                            "-c 'RECIPE'",
+                                            s);
                         a->help |= !strcmp(o->name, "help");
                         a->version |= !strcmp(o->name, "version");
                         a->rf_argv[a->rf_argc++] = argv[i];
                         if (o->arg && !strchr(s, '=')) {
                                 if (i + 1 >= argc)
-                                        return fail(err, "%s: expected %s after it",
-                                                                s, o->arg);
+                                        return fail(err, "%s: expected %s after it", s, o->arg);
                                 a->rf_argv[a->rf_argc++] = argv[++i];
                         }
                         if (!strcmp(o->name, "shell"))
@@ -135,8 +139,10 @@ static int parse_args(int argc, char **argv, struct sh_args *a, rf_error *err)
                 name_arg = strchr(s + 1, 'o');
                 if (!s[1] || strspn(s + 1, "abCefhmnuvxoc") != strlen(s + 1) ||
                     (s[0] == '+' && strchr(s, 'c')) || (name_arg && name_arg[1]))
-                        return fail(err, "unexpected argument '%s', expected "
-                                                "[--OPTION...] [-e] [-o NAME] -c 'RECIPE'", s);
+                        return fail(err,
+                                    "unexpected argument '%s', "
+                                    "expected [--OPTION...] [-e] [-o NAME] -c 'RECIPE'",
+                                    s);
                 if (a->n_sh_flags >= 14)
                         return fail(err, "%s: too many shell flags", s);
                 if (strchr(s, 'c')) {
@@ -162,7 +168,7 @@ static int parse_args(int argc, char **argv, struct sh_args *a, rf_error *err)
         }
         if (!a->help && !a->version)
                 return fail(err, "no recipe given, expected [--OPTION...] [-e] -c "
-                                        "'RECIPE' or a SCRIPT (" ME " does not read stdin)");
+                                 "'RECIPE' or a SCRIPT (" ME " does not read stdin)");
         return 0;
 }
 

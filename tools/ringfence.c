@@ -43,7 +43,9 @@ int main(int argc, char **argv)
                 usage(stdout);
                 return 0;
         }
-        fprintf(stderr, "ringfence: unknown command '%s', expected run, batch, policy, results, version or help\n",
+        fprintf(stderr,
+                "ringfence: unknown command '%s', "
+                "expected run, batch, policy, results, version or help\n",
                 argv[1]);
         return 125;
 }

@@ -38,8 +38,8 @@ RF_EXPORT int rf_batch_run_shared(const rf_policy *p, const rf_batch_options *o,
         int r;
 
         if (!p || !o || !ret)
-                return rf_error_set(err, -EINVAL, "rf_batch_run: policy, options and summary are "
-                                                  "needed");
+                return rf_error_set(err, -EINVAL,
+                                    "rf_batch_run: policy, options and summary are needed");
         memset(ret, 0, sizeof(*ret));
         r = batch_new(p, o, share, &b, err);
         if (r == 0)

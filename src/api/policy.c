@@ -50,8 +50,8 @@ RF_EXPORT int rf_policy_set(rf_policy *p, const char *key, const char *value, co
                             rf_error *err)
 {
         if (!p || !key || !value)
-                return rf_error_set(err, -EINVAL, "rf_policy_set: the policy, key and value must "
-                                                  "not be NULL");
+                return rf_error_set(err, -EINVAL,
+                                    "rf_policy_set: the policy, key and value must not be NULL");
         return policy_set_value(p, key, value, origin, NULL, err);
 }
 
@@ -61,8 +61,8 @@ RF_EXPORT int rf_policy_set(rf_policy *p, const char *key, const char *value, co
 RF_EXPORT int rf_policy_load(rf_policy *p, const char *spec, rf_error *err)
 {
         if (!p || !spec)
-                return rf_error_set(err, -EINVAL, "rf_policy_load: the policy and the name must "
-                                                  "not be NULL");
+                return rf_error_set(err, -EINVAL,
+                                    "rf_policy_load: the policy and the name must not be NULL");
         return policy_load(p, spec, NULL, err);
 }
 
@@ -83,8 +83,7 @@ static int load_spec(const char *spec, struct rf_policy *p, struct policy_trace 
         return r;
 }
 
-RF_EXPORT int rf_policy_check(const char *spec, size_t *ret_rules, size_t *ret_insns,
-                              rf_error *err)
+RF_EXPORT int rf_policy_check(const char *spec, size_t *ret_rules, size_t *ret_insns, rf_error *err)
 {
         struct rf_policy p;
         struct policy_bpf b;
@@ -105,8 +104,7 @@ RF_EXPORT int rf_policy_check(const char *spec, size_t *ret_rules, size_t *ret_i
 }
 
 /* Apply "KEY=VALUE" overrides as --set does. */
-static int apply_sets(struct rf_policy *p, char *const *sets, struct policy_trace *t,
-                      rf_error *err)
+static int apply_sets(struct rf_policy *p, char *const *sets, struct policy_trace *t, rf_error *err)
 {
         for (; sets && *sets; sets++) {
                 const char *eq = strchr(*sets, '=');
@@ -114,8 +112,8 @@ static int apply_sets(struct rf_policy *p, char *const *sets, struct policy_trac
                 int r;
 
                 if (!eq || eq == *sets || (size_t)(eq - *sets) >= sizeof(key))
-                        return rf_error_set(err, -EINVAL, "--set: invalid value '%s', expected "
-                                                          "KEY=VALUE", *sets);
+                        return rf_error_set(err, -EINVAL,
+                                            "--set: invalid value '%s', expected KEY=VALUE", *sets);
                 snprintf(key, sizeof(key), "%.*s", (int)(eq - *sets), *sets);
                 r = policy_set_value(p, key, eq + 1, "--set", t, err);
                 if (r < 0)
@@ -136,8 +134,7 @@ static int finish_text(FILE *f, char **buf, char **ret_text, rf_error *err)
         return 0;
 }
 
-RF_EXPORT int rf_policy_show(const char *spec, char *const *sets, char **ret_text,
-                             rf_error *err)
+RF_EXPORT int rf_policy_show(const char *spec, char *const *sets, char **ret_text, rf_error *err)
 {
         struct policy_trace t = { 0 };
         struct rf_policy p;
@@ -175,12 +172,14 @@ RF_EXPORT int rf_policy_explain(const char *spec, const char *syscall, char *con
         int nr, r, verdict;
 
         if (!syscall || !ret_text)
-                return rf_error_set(err, -EINVAL, "rf_policy_explain: the system call and "
-                                                  "ret_text must not be NULL");
+                return rf_error_set(err, -EINVAL,
+                                    "rf_policy_explain: the system call and "
+                                    "ret_text must not be NULL");
         nr = seccomp_syscall_resolve_name(syscall);
         if (nr == __NR_SCMP_ERROR)
-                return rf_error_set(err, -EINVAL, "unknown system call '%s', expected a name "
-                                                  "such as openat", syscall);
+                return rf_error_set(err, -EINVAL,
+                                    "unknown system call '%s', expected a name such as openat",
+                                    syscall);
         r = load_spec(spec, &p, &t, err);
         if (r < 0)
                 return r;
@@ -208,8 +207,7 @@ RF_EXPORT int rf_policy_bpf_text(const char *spec, int kill, char **ret_text, rf
         int r;
 
         if (!ret_text)
-                return rf_error_set(err, -EINVAL, "rf_policy_bpf_text: ret_text must not be "
-                                                  "NULL");
+                return rf_error_set(err, -EINVAL, "rf_policy_bpf_text: ret_text must not be NULL");
         r = load_spec(spec, &p, NULL, err);
         if (r < 0)
                 return r;
@@ -238,4 +236,3 @@ RF_EXPORT const char *rf_syscall_group(size_t i, const char **ret_description,
                 *ret_members = g->members;
         return g->name;
 }
-

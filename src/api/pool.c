@@ -34,9 +34,10 @@ RF_EXPORT int rf_pool_new(int nthreads, rf_pool **ret, rf_error *err)
         int k;
 
         if (!ret || nthreads < 0 || nthreads > RF_POOL_MAX_THREADS)
-                return rf_error_set(err, -EINVAL, "rf_pool_new: %d threads: expected 0 (one per "
-                                                  "core) to %d, and ret not NULL", nthreads,
-                                    RF_POOL_MAX_THREADS);
+                return rf_error_set(err, -EINVAL,
+                                    "rf_pool_new: %d threads: "
+                                    "expected 0 (one per core) to %d, and ret not NULL",
+                                    nthreads, RF_POOL_MAX_THREADS);
         rp = xcalloc(1, sizeof(*rp));
         rp->owner = pthread_self();
         k = pool_new((unsigned)nthreads, &rp->p, err);
@@ -65,8 +66,9 @@ RF_EXPORT int rf_pool_submit(rf_pool *p, rf_task_fn fn, rf_task_done_fn done, vo
         int k;
 
         if (!p || !fn || !done)
-                return rf_error_set(err, -EINVAL, "rf_pool_submit: the pool, the task function "
-                                                  "and the done function must not be NULL");
+                return rf_error_set(err, -EINVAL,
+                                    "rf_pool_submit: the pool, the task function "
+                                    "and the done function must not be NULL");
         if ((k = owner_check(p, "rf_pool_submit", err)) < 0)
                 return k;
         return pool_submit(p->p, fn, done, arg, err);

@@ -38,8 +38,9 @@ RF_EXPORT int rf_ring_new(void *mem, size_t size, int flags, rf_ring **ret, rf_e
         int k;
 
         if (!mem || !ret || (flags & ~RF_RING_SHARED))
-                return rf_error_set(err, -EINVAL, "rf_ring_new: the memory and ret must not be "
-                                                  "NULL, flags only RF_RING_SHARED");
+                return rf_error_set(err, -EINVAL,
+                                    "rf_ring_new: the memory and ret must not be NULL, "
+                                    "flags only RF_RING_SHARED");
         k = ring_new(mem, size, (unsigned)flags, &r, err);
         return hand_out(k, r, ret);
 }
@@ -51,8 +52,8 @@ RF_EXPORT int rf_ring_new_memfd(uint32_t capacity, rf_ring **ret, int *ret_fd, r
         int k;
 
         if (!ret || !ret_fd)
-                return rf_error_set(err, -EINVAL, "rf_ring_new_memfd: ret and ret_fd must not "
-                                                  "be NULL");
+                return rf_error_set(err, -EINVAL,
+                                    "rf_ring_new_memfd: ret and ret_fd must not be NULL");
         k = ring_new_memfd(capacity, &r, ret_fd, err);
         return hand_out(k, r, ret);
 }
@@ -64,8 +65,8 @@ RF_EXPORT int rf_ring_attach_fd(int fd, rf_ring **ret, rf_error *err)
         int k;
 
         if (fd < 0 || !ret)
-                return rf_error_set(err, -EINVAL, "rf_ring_attach_fd: fd %d is not an fd, or "
-                                                  "ret is NULL", fd);
+                return rf_error_set(err, -EINVAL,
+                                    "rf_ring_attach_fd: fd %d is not an fd, or ret is NULL", fd);
         k = ring_attach_fd(fd, &r, err);
         return hand_out(k, r, ret);
 }
@@ -90,9 +91,12 @@ RF_EXPORT int rf_ring_push(rf_ring *r, const rf_ring_msg *hdr, const void *data,
         struct ring_msg m;
 
         if (!r || !hdr || (!data && hdr->len > 0) || (flags & ~RF_RING_MORE))
-                return rf_error_set(err, -EINVAL, "rf_ring_push: the ring, header and data must "
-                                                  "not be NULL, flags only RF_RING_MORE");
-        m = (struct ring_msg){ .len = hdr->len, .type = hdr->type, .flags = hdr->flags,
+                return rf_error_set(err, -EINVAL,
+                                    "rf_ring_push: the ring, header and data must not be NULL, "
+                                    "flags only RF_RING_MORE");
+        m = (struct ring_msg){ .len = hdr->len,
+                               .type = hdr->type,
+                               .flags = hdr->flags,
                                .job = hdr->job };
         return ring_push(R(r), &m, data, (unsigned)flags, err);
 }
@@ -105,11 +109,14 @@ RF_EXPORT int rf_ring_pop(rf_ring *r, rf_ring_msg *ret_hdr, void *buf, size_t si
         int k;
 
         if (!r || !ret_hdr || (!buf && size > 0) || (flags & ~RF_RING_MORE))
-                return rf_error_set(err, -EINVAL, "rf_ring_pop: the ring, header and buffer "
-                                                  "must not be NULL, flags only RF_RING_MORE");
+                return rf_error_set(err, -EINVAL,
+                                    "rf_ring_pop: the ring, header and buffer must not be NULL, "
+                                    "flags only RF_RING_MORE");
         k = ring_pop(R(r), &m, buf, size, (unsigned)flags, err);
         if (k == 0 || k == -EMSGSIZE)
-                *ret_hdr = (rf_ring_msg){ .len = m.len, .type = m.type, .flags = m.flags,
+                *ret_hdr = (rf_ring_msg){ .len = m.len,
+                                          .type = m.type,
+                                          .flags = m.flags,
                                           .job = m.job };
         return k;
 }
@@ -118,20 +125,19 @@ RF_EXPORT int rf_ring_pop(rf_ring *r, rf_ring_msg *ret_hdr, void *buf, size_t si
 RF_EXPORT int rf_ring_flush(rf_ring *r, int side, rf_error *err)
 {
         if (!r || side_dir(side) < 0)
-                return rf_error_set(err, -EINVAL, "rf_ring_flush: side must be RF_RING_READER or "
-                                                  "RF_RING_WRITER");
+                return rf_error_set(err, -EINVAL,
+                                    "rf_ring_flush: side must be RF_RING_READER or RF_RING_WRITER");
         return side == RF_RING_WRITER ? ring_commit(R(r), err) : ring_release(R(r), err);
 }
 
 /* ring_wait with the side checked and the timeout turned into nanoseconds. */
-RF_EXPORT int rf_ring_wait(rf_ring *r, int side, uint32_t len, int64_t timeout_us,
-                           rf_error *err)
+RF_EXPORT int rf_ring_wait(rf_ring *r, int side, uint32_t len, int64_t timeout_us, rf_error *err)
 {
         int dir = side_dir(side);
 
         if (!r || dir < 0)
-                return rf_error_set(err, -EINVAL, "rf_ring_wait: side must be RF_RING_READER or "
-                                                  "RF_RING_WRITER");
+                return rf_error_set(err, -EINVAL,
+                                    "rf_ring_wait: side must be RF_RING_READER or RF_RING_WRITER");
         if (timeout_us > INT64_MAX / 1000)
                 timeout_us = -1;
         return ring_wait(R(r), (enum ring_dir)dir, len, timeout_us < 0 ? -1 : timeout_us * 1000,

@@ -30,8 +30,9 @@ static int env_number(const char *name, uint64_t *ret, rf_error *err)
         const char *v = getenv(name);
 
         if (number(v, UINT32_MAX, ret) < 0)
-                return rf_error_set(err, -EINVAL, "--shard auto: %s is '%s', expected a whole "
-                                    "number", name, v ? v : "");
+                return rf_error_set(err, -EINVAL,
+                                    "--shard auto: %s is '%s', expected a whole number", name,
+                                    v ? v : "");
         return 0;
 }
 
@@ -58,7 +59,8 @@ static int from_slurm(uint32_t given, uint32_t *ret_index, uint32_t *ret_count, 
                 return r;
         if ((r = given_count(given, &n, err)) < 0)
                 return r;
-        if (getenv("SLURM_ARRAY_TASK_MIN") && (r = env_number("SLURM_ARRAY_TASK_MIN", &min, err)) < 0)
+        if (getenv("SLURM_ARRAY_TASK_MIN") &&
+            (r = env_number("SLURM_ARRAY_TASK_MIN", &min, err)) < 0)
                 return r;
         if (getenv("SLURM_ARRAY_TASK_STEP") &&
             (r = env_number("SLURM_ARRAY_TASK_STEP", &step, err)) < 0)
@@ -77,18 +79,19 @@ static int from_slurm(uint32_t given, uint32_t *ret_index, uint32_t *ret_count, 
                  * the gaps (--array=3,17 to run two shards again); wider, they could. */
                 bool span = getenv("SLURM_ARRAY_TASK_MIN") && getenv("SLURM_ARRAY_TASK_MAX");
                 if (span ? max < min || max - min >= n : count > n)
-                        return rf_error_set(err, -EINVAL, "--shard auto: with %" PRIu64 " shards "
+                        return rf_error_set(err, -EINVAL,
+                                            "--shard auto: with %" PRIu64 " shards "
                                             "given, expected task ids within %" PRIu64
                                             " consecutive numbers (--array=0-%" PRIu64 "), not "
                                             "%" PRIu64 " to %" PRIu64 " (%" PRIu64 " tasks)",
-                                            n, n, n - 1, min, span ? max : min + count - 1,
-                                            count);
+                                            n, n, n - 1, min, span ? max : min + count - 1, count);
                 *ret_index = (uint32_t)(id % n);
                 *ret_count = (uint32_t)n;
                 return 0;
         }
         if (!count || !step || id < min || (id - min) % step || (id - min) / step >= count)
-                return rf_error_set(err, -EINVAL, "--shard auto: SLURM_ARRAY_TASK_ID %" PRIu64
+                return rf_error_set(err, -EINVAL,
+                                    "--shard auto: SLURM_ARRAY_TASK_ID %" PRIu64
                                     " does not fit the array (count %" PRIu64 ", min %" PRIu64
                                     ", step %" PRIu64 "); expected SLURM_ARRAY_TASK_COUNT or "
                                     "SLURM_ARRAY_TASK_MIN and _MAX from sbatch --array",
@@ -109,12 +112,15 @@ static int from_k8s(uint32_t count, uint32_t *ret_index, uint32_t *ret_count, rf
         if ((r = given_count(count, &n, err)) < 0)
                 return r;
         if (!n)
-                return rf_error_set(err, -EINVAL, "--shard auto: JOB_COMPLETION_INDEX is set but "
+                return rf_error_set(err, -EINVAL,
+                                    "--shard auto: JOB_COMPLETION_INDEX is set but "
                                     "not how many shards there are; give --shards N or set "
                                     "RINGFENCE_SHARDS to the Job's completions");
         if (index >= n)
-                return rf_error_set(err, -EINVAL, "--shard auto: JOB_COMPLETION_INDEX %" PRIu64
-                                    " is not below the %" PRIu64 " shards", index, n);
+                return rf_error_set(err, -EINVAL,
+                                    "--shard auto: JOB_COMPLETION_INDEX %" PRIu64
+                                    " is not below the %" PRIu64 " shards",
+                                    index, n);
         *ret_index = (uint32_t)index;
         *ret_count = (uint32_t)n;
         return 0;
@@ -134,10 +140,10 @@ RF_EXPORT int rf_shard_parse(const char *spec, uint32_t count, uint32_t *ret_ind
                         return from_slurm(count, ret_index, ret_count, err);
                 if (getenv("JOB_COMPLETION_INDEX"))
                         return from_k8s(count, ret_index, ret_count, err);
-                return rf_error_set(err, -EINVAL, "--shard auto: neither SLURM_ARRAY_TASK_ID "
-                                    "(Slurm job array) nor JOB_COMPLETION_INDEX (Kubernetes "
-                                    "Indexed Job) is set; elsewhere give --shard I/N (HTCondor: "
-                                    "--shard $(Process)/N)");
+                return rf_error_set(err, -EINVAL,
+                                    "--shard auto: neither SLURM_ARRAY_TASK_ID (Slurm job array) "
+                                    "nor JOB_COMPLETION_INDEX (Kubernetes Indexed Job) is set; "
+                                    "elsewhere give --shard I/N (HTCondor: --shard $(Process)/N)");
         }
         slash = strchr(spec, '/');
         if (slash && (size_t)(slash - spec) < sizeof(idx)) {
@@ -145,23 +151,27 @@ RF_EXPORT int rf_shard_parse(const char *spec, uint32_t count, uint32_t *ret_ind
                 if (number(idx, UINT32_MAX, &i) == 0 && number(slash + 1, UINT32_MAX, &n) == 0 &&
                     n > 0 && i < n) {
                         if (count && count != n)
-                                return rf_error_set(err, -EINVAL, "--shard %s and --shards %"
-                                                    PRIu32 " disagree on the number of shards",
+                                return rf_error_set(err, -EINVAL,
+                                                    "--shard %s and --shards %" PRIu32
+                                                    " disagree on the number of shards",
                                                     spec, count);
                         *ret_index = (uint32_t)i;
                         *ret_count = (uint32_t)n;
                         return 0;
                 }
         }
-        return rf_error_set(err, -EINVAL, "--shard: invalid value '%s', expected I/N with 0 <= I "
-                            "< N (e.g. 0/4), or auto", spec);
+        return rf_error_set(err, -EINVAL,
+                            "--shard: invalid value '%s', "
+                            "expected I/N with 0 <= I < N (e.g. 0/4), or auto",
+                            spec);
 }
 
-RF_EXPORT int rf_results_merge(const char *const *paths, size_t n, int out_fd,
-                               rf_merge_report *ret, rf_error *err)
+RF_EXPORT int rf_results_merge(const char *const *paths, size_t n, int out_fd, rf_merge_report *ret,
+                               rf_error *err)
 {
         if (!paths || !n || out_fd < 0 || !ret)
-                return rf_error_set(err, -EINVAL, "rf_results_merge: files, an output fd and a "
-                                    "report are needed");
+                return rf_error_set(err, -EINVAL,
+                                    "rf_results_merge: files, "
+                                    "an output fd and a report are needed");
         return batch_merge(paths, n, out_fd, ret, err);
 }

@@ -45,11 +45,13 @@ bad:
 
 int parse_size(const char *s, const char *what, uint64_t *ret, rf_error *err)
 {
+        /* clang-format off */
         static const struct unit units[] = {
                 { "B", 1 },          { "K", 1024.0 },       { "KiB", 1024.0 },
                 { "M", 1048576.0 },  { "MiB", 1048576.0 },  { "G", 1073741824.0 },
                 { "GiB", 1073741824.0 }, { "T", 1099511627776.0 }, { NULL, 0 },
         };
+        /* clang-format on */
         double v;
         int r = parse_scaled(s, what, units, 1, "a size such as 4096, 64K, 512M or 2G", &v, err);
 
@@ -67,8 +69,8 @@ int parse_duration_ms(const char *s, const char *what, uint64_t *ret, rf_error *
                 { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { NULL, 0 },
         };
         double v;
-        int r = parse_scaled(s, what, units, 1000, "a duration such as 500ms, 1.5s, 2m or 1h",
-                             &v, err);
+        int r = parse_scaled(s, what, units, 1000, "a duration such as 500ms, 1.5s, 2m or 1h", &v,
+                             err);
 
         if (r < 0)
                 return r;

@@ -30,8 +30,10 @@ static int input_kind(int32_t input, enum batch_input_kind *ret, rf_error *err)
                 *ret = BATCH_INPUT_JSONL;
                 return 0;
         default:
-                return rf_error_set(err, -EINVAL, "rf_batch_run: input %d is not RF_BATCH_ARGS, "
-                                    "RF_BATCH_LINES or RF_BATCH_JSONL", (int)input);
+                return rf_error_set(err, -EINVAL,
+                                    "rf_batch_run: input %d is not RF_BATCH_ARGS, "
+                                    "RF_BATCH_LINES or RF_BATCH_JSONL",
+                                    (int)input);
         }
 }
 
@@ -52,7 +54,9 @@ static int jobs_for(const rf_batch_options *o)
 static int open_input(struct batch *b, rf_error *err)
 {
         const rf_batch_options *o = b->o;
-        struct batch_source_opts so = { .kind = b->input, .path = o->input_path, .nul = o->nul,
+        struct batch_source_opts so = { .kind = b->input,
+                                        .path = o->input_path,
+                                        .nul = o->nul,
                                         .template_ = o->command };
         int r;
 
@@ -79,9 +83,9 @@ static int open_records(struct batch *b, rf_error *err)
         bool resume = o->resume || o->resume_failed;
         int r;
 
-        if (resume && (r = batch_done_load_shard(o->json_path, o->joblog_path,
-                                                 b->shard_name[0] ? b->shard_name : NULL,
-                                                 &b->done, err)) < 0)
+        if (resume &&
+            (r = batch_done_load_shard(o->json_path, o->joblog_path,
+                                       b->shard_name[0] ? b->shard_name : NULL, &b->done, err)) < 0)
                 return r;
         if ((o->json_path || o->joblog_path) && !o->dry_run &&
             (r = batch_writers_open(o->json_path, o->joblog_path, resume, &b->w, err)) < 0)

@@ -24,28 +24,28 @@ enum batch_input_kind {
 
 struct batch_source_opts {
         enum batch_input_kind kind;
-        char **groups[8];   /* ARGS: up to 8 groups of NULL-terminated values */
+        char **groups[8]; /* ARGS: up to 8 groups of NULL-terminated values */
         size_t n_groups;
-        const char *path;   /* LINES/JSONL: the file, or NULL/"-" for stdin */
-        bool nul;           /* LINES: NUL-separated */
-        char **template_;   /* the command template (NULL-terminated), or NULL: each input
-                             * line is a command line split as a shell would, without a shell */
+        const char *path; /* LINES/JSONL: the file, or NULL/"-" for stdin */
+        bool nul;         /* LINES: NUL-separated */
+        char **template_; /* the command template (NULL-terminated), or NULL: each input
+                           * line is a command line split as a shell would, without a shell */
 };
 
 /* One job as read from the source, before it runs. Owned by the caller once returned. */
 struct batch_input {
-        uint64_t seq;           /* 1, 2, 3, ... in input order */
-        uint64_t line;          /* the line (or -0 record) of the file it came from; 0 for ::: */
-        struct strv argv;       /* the command, replacement strings applied */
-        struct strv args;       /* the input values ({} or {1}..{N}); for --tag and the joblog */
+        uint64_t seq;     /* 1, 2, 3, ... in input order */
+        uint64_t line;    /* the line (or -0 record) of the file it came from; 0 for ::: */
+        struct strv argv; /* the command, replacement strings applied */
+        struct strv args; /* the input values ({} or {1}..{N}); for --tag and the joblog */
         /* JSONL only: */
-        struct strv env_set;    /* NAME=VALUE */
-        char *cwd;              /* or NULL */
-        char *stdin_data;       /* or NULL; stdin_len bytes */
+        struct strv env_set; /* NAME=VALUE */
+        char *cwd;           /* or NULL */
+        char *stdin_data;    /* or NULL; stdin_len bytes */
         size_t stdin_len;
-        struct strv settings;   /* KEY=VALUE policy overrides */
+        struct strv settings; /* KEY=VALUE policy overrides */
         /* set when the input could not be made a job (bad line): the job is skipped */
-        char *error;            /* "input line 7: unterminated \" quote, expected a closing \"" */
+        char *error; /* "input line 7: unterminated \" quote, expected a closing \"" */
 };
 
 struct batch_source;
@@ -67,10 +67,10 @@ void batch_input_done(struct batch_input *in);
 int batch_source_prescan(const struct batch_source_opts *o, const struct rf_policy *p,
                          bool stop_on_bad, uint64_t *ret_count, rf_error *err);
 
-/* Apply the replacement strings {} {#} {.} {/} {//} {/.} {1}..{9} to template word w for input values args and job number seq; a word without
- * replacement strings gets the input appended as GNU parallel does only when the whole template
- * has none (the caller handles that). {1.} {1/} {1//} {1/.} combine a position with a path form.
- * Returns a new string. */
+/* Apply the replacement strings {} {#} {.} {/} {//} {/.} {1}..{9} to template word w for input
+ * values args and job number seq; a word without replacement strings gets the input appended as
+ * GNU parallel does only when the whole template has none (the caller handles that). {1.} {1/}
+ * {1//} {1/.} combine a position with a path form. Returns a new string. */
 char *batch_template_word(const char *w, char *const *args, uint64_t seq);
 /* The same, appending the result to words as GNU parallel makes arguments: a replacement string
  * without a position ({} {.} {/} {//} {/.}) stands for each value as a word of its own when there
@@ -99,7 +99,7 @@ struct batch_record {
         uint32_t attempt;
         char *const *argv;
         const struct engine_result *res;
-        const char *command_line; /* argv joined with spaces, for the joblog */
+        const char *command_line;        /* argv joined with spaces, for the joblog */
         struct batch_record_extra extra; /* key and shard (with shards), bytes given on stdin */
 };
 
@@ -129,8 +129,8 @@ int batch_writers_close(struct batch_writers *w, rf_error *err);
  * the --json records in order (they are written in the same order); where the two disagree, a
  * record whose job has no joblog line at all gets one. Call after batch_writers_open. Returns the
  * number of lines rebuilt, or -errno with err naming the file and line. */
-int batch_joblog_rebuild(const char *json_path, const char *joblog_path,
-                         struct batch_writers *w, rf_error *err);
+int batch_joblog_rebuild(const char *json_path, const char *joblog_path, struct batch_writers *w,
+                         rf_error *err);
 
 /* GNU parallel's joblog header line (with its newline) (joblog.c). */
 extern const char batch_joblog_header[];
@@ -143,8 +143,8 @@ int batch_joblog_parse(const char *line, size_t len, uint64_t *ret_seq, bool *re
  * failed (a status other than ok). Returns 1; 0 for a shard's end line (no job's record); or
  * -EINVAL with why (why_len bytes) saying what is
  * wrong (recscan.c). Records as ringfence writes them take a fast path; others go to jansson. */
-int batch_record_key(const char *line, size_t len, uint64_t *ret_seq, bool *ret_failed,
-                     char *why, size_t why_len);
+int batch_record_key(const char *line, size_t len, uint64_t *ret_seq, bool *ret_failed, char *why,
+                     size_t why_len);
 
 /* What an earlier run already finished: the seq numbers with a record, and whether each failed. */
 struct batch_done_set;

@@ -122,8 +122,9 @@ size_t batch_joblog_format(const struct batch_record *rec, char **ret_line)
         seconds_ms(start, sizeof(start), r->start_unix_us > 0 ? (uint64_t)r->start_unix_us : 0);
         seconds_ms(runtime, sizeof(runtime), r->wall_us);
         exitval = joblog_exitval(r, &sig);
-        n = asprintf(&line, "%" PRIu64 "\t:\t%s\t%10s\t%" PRIu64 "\t%" PRIu64 "\t%" PRId64
-                     "\t%" PRId64 "\t%s\n",
+        n = asprintf(&line,
+                     "%" PRIu64 "\t:\t%s\t%10s\t%" PRIu64 "\t%" PRIu64 "\t%" PRId64 "\t%" PRId64
+                     "\t%s\n",
                      rec->seq, start, runtime, rec->extra.stdin_bytes,
                      r->stdout_bytes + r->stderr_bytes, exitval, sig, cmd);
         if (n < 0)

@@ -17,17 +17,17 @@
 #include "engine/engine.h"
 
 struct js_client {
-        int rfd, wfd;          /* make's read and write ends (the same fd for a fifo) */
-        bool own_fds;          /* we opened them (fifo), so we close them */
+        int rfd, wfd; /* make's read and write ends (the same fd for a fifo) */
+        bool own_fds; /* we opened them (fifo), so we close them */
         struct engine *e;
-        struct engine_op op;   /* the pending read of one token */
-        unsigned char byte;    /* ... its buffer */
-        bool implicit_busy;    /* a job runs on the implicit slot */
-        unsigned char *free_;  /* tokens in hand that no job holds */
+        struct engine_op op;  /* the pending read of one token */
+        unsigned char byte;   /* ... its buffer */
+        bool implicit_busy;   /* a job runs on the implicit slot */
+        unsigned char *free_; /* tokens in hand that no job holds */
         size_t n_free, cap_free;
         struct js_hold holders; /* list head: jobs holding a token */
         uint64_t n_read, n_returned;
-        bool broken;           /* a read or write failed: no more tokens */
+        bool broken; /* a read or write failed: no more tokens */
 };
 
 /* The value of the last --jobserver-auth= (or make 4.1's --jobserver-fds=) word among make's
@@ -72,8 +72,9 @@ static int open_fifo(struct js_client *c, const char *path, char *warn, size_t w
 
         if (fd < 0 || fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
                 snprintf(warn, warn_size,
-                         "MAKEFLAGS names the jobserver fifo %s, but %s; running without make's "
-                         "jobserver", path, fd < 0 ? strerror(errno) : "it is not a fifo");
+                         "MAKEFLAGS names the jobserver fifo %s, "
+                         "but %s; running without make's jobserver",
+                         path, fd < 0 ? strerror(errno) : "it is not a fifo");
                 if (fd >= 0)
                         close(fd);
                 return 0;
@@ -89,14 +90,16 @@ static int open_pipe(struct js_client *c, const char *v, char *warn, size_t warn
 
         if (sscanf(v, "%d,%d%n", &r, &w, &n) != 2 || v[n]) {
                 snprintf(warn, warn_size,
-                         "MAKEFLAGS has --jobserver-auth=%s, expected fifo:PATH or R,W; running "
-                         "without make's jobserver", v);
+                         "MAKEFLAGS has --jobserver-auth=%s, "
+                         "expected fifo:PATH or R,W; running without make's jobserver",
+                         v);
                 return 0;
         }
         if (!usable_pipe_fd(r) || !usable_pipe_fd(w)) {
                 snprintf(warn, warn_size,
-                         "make's jobserver fds %d,%d are not open here: %s; running without "
-                         "make's jobserver", r, w, plus_hint);
+                         "make's jobserver fds %d,%d are not open here: "
+                         "%s; running without make's jobserver",
+                         r, w, plus_hint);
                 return 0;
         }
         /* FD_CLOEXEC is per descriptor: make's own fds keep theirs. */

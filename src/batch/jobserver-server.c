@@ -24,23 +24,23 @@
 /* One job's end of the jobserver. */
 struct js_job {
         char dir[224], path[240]; /* its folder and fifo */
-        int fd;                  /* ours: O_RDWR, nonblocking */
-        int job_fds[2];          /* the pipe form's R and W, passed into the job; -1 */
-        int wd;                  /* its inotify watch */
-        unsigned given;          /* tokens put into its fifo and not taken back */
-        unsigned held_seen;      /* tokens its make held when we last looked */
-        bool active;             /* an attempt runs */
-        bool cut;                /* it wrote back more than it was given: offered nothing more */
+        int fd;                   /* ours: O_RDWR, nonblocking */
+        int job_fds[2];           /* the pipe form's R and W, passed into the job; -1 */
+        int wd;                   /* its inotify watch */
+        unsigned given;           /* tokens put into its fifo and not taken back */
+        unsigned held_seen;       /* tokens its make held when we last looked */
+        bool active;              /* an attempt runs */
+        bool cut;                 /* it wrote back more than it was given: offered nothing more */
         struct js_job *next;
 };
 
 struct js_server {
         int slots;
         bool fifo_form;
-        char dir[192];           /* the folder of the batch's fifos (0711) */
-        int free_;               /* slots neither a job nor a token holds */
-        bool hungry;             /* the scheduler waits for a slot: offer no tokens */
-        bool stopping;           /* the batch ends: watch no more */
+        char dir[192]; /* the folder of the batch's fifos (0711) */
+        int free_;     /* slots neither a job nor a token holds */
+        bool hungry;   /* the scheduler waits for a slot: offer no tokens */
+        bool stopping; /* the batch ends: watch no more */
         int inotify;
         struct engine *e;
         struct engine_op op;
@@ -54,8 +54,8 @@ int js_server_new(int slots, const char *form, struct js_server **ret, rf_error 
         const char *tmp = getenv("TMPDIR");
 
         if (strcmp(form, "pipe") != 0 && strcmp(form, "fifo") != 0)
-                return rf_error_set(err, -EINVAL, "--jobserver: invalid value '%s', expected pipe "
-                                                  "or fifo", form);
+                return rf_error_set(err, -EINVAL,
+                                    "--jobserver: invalid value '%s', expected pipe or fifo", form);
         s = xcalloc(1, sizeof(*s));
         s->slots = s->free_ = slots;
         s->fifo_form = !strcmp(form, "fifo");
@@ -65,8 +65,9 @@ int js_server_new(int slots, const char *form, struct js_server **ret, rf_error 
                  tmp && tmp[0] == '/' && strlen(tmp) < 160 && !strpbrk(tmp, " \t\n\\") ? tmp
                                                                                        : "/tmp");
         if (!mkdtemp(s->dir) || chmod(s->dir, 0711) < 0) {
-                int e = rf_error_set(err, -errno, "--jobserver: cannot make a folder for the "
-                                                  "fifos (%s): %s", s->dir, strerror(errno));
+                int e = rf_error_set(err, -errno,
+                                     "--jobserver: cannot make a folder for the fifos (%s): %s",
+                                     s->dir, strerror(errno));
                 free(s);
                 return e;
         }
@@ -239,8 +240,8 @@ static int job_open(struct js_server *s, struct js_job *j, uint64_t seq, rf_erro
                 }
         j->wd = inotify_add_watch(s->inotify, j->path, IN_ACCESS | IN_MODIFY);
         if (j->wd < 0)
-                return rf_error_set(err, -errno, "--jobserver: inotify_add_watch %s: %s",
-                                    j->path, strerror(errno));
+                return rf_error_set(err, -errno, "--jobserver: inotify_add_watch %s: %s", j->path,
+                                    strerror(errno));
         return 0;
 }
 
@@ -285,8 +286,8 @@ static void job_close(struct js_server *s, struct js_job *j)
         (void)rmdir(j->dir);
 }
 
-int js_server_job_new(struct js_server *s, uint64_t seq, struct rf_policy *p,
-                      struct js_job **ret, rf_error *err)
+int js_server_job_new(struct js_server *s, uint64_t seq, struct rf_policy *p, struct js_job **ret,
+                      rf_error *err)
 {
         struct js_job *j = *ret;
         int r;

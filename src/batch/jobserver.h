@@ -18,8 +18,8 @@ struct rf_policy;
 enum { JS_NONE = -1, JS_IMPLICIT = 256 };
 
 struct js_hold {
-        int byte;                     /* JS_NONE, JS_IMPLICIT, or the token byte 0..255 */
-        struct js_hold *prev, *next;  /* the client's list of jobs holding a token */
+        int byte;                    /* JS_NONE, JS_IMPLICIT, or the token byte 0..255 */
+        struct js_hold *prev, *next; /* the client's list of jobs holding a token */
 };
 
 /* ---- client (jobserver-client.c) --------------------------------------------------------- */
@@ -68,8 +68,8 @@ bool js_server_ready(struct js_server *s);
  * (the job's own copy) what the job needs to reach it: MAKEFLAGS, the fifo's folder read-write,
  * and with the pipe form its two fds; *ret is then the job's state, kept across retries. Takes
  * a slot (js_server_ready said there is one). Returns 0 or -errno. */
-int js_server_job_new(struct js_server *s, uint64_t seq, struct rf_policy *p,
-                      struct js_job **ret, rf_error *err);
+int js_server_job_new(struct js_server *s, uint64_t seq, struct rf_policy *p, struct js_job **ret,
+                      rf_error *err);
 /* Job j ended (its pidfd said so): every token it held goes back to the pool. Returns how many
  * tokens it still held. */
 unsigned js_server_job_end(struct js_server *s, struct js_job *j);

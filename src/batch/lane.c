@@ -22,11 +22,12 @@
 struct lane_op {
         struct lane_op *next;
         struct bjob *bj;
-        struct engine_result res; /* with record: the result to write */
-        bool record;    /* write its record */
-        bool emit;      /* write its output */
-        bool free_job;  /* the job is done with after this */
-        int code;       /* what writing met: 0, or -errno with err */
+        /* with record: the result to write */
+        struct engine_result res;
+        bool record;   /* write its record */
+        bool emit;     /* write its output */
+        bool free_job; /* the job is done with after this */
+        int code;      /* what writing met: 0, or -errno with err */
         rf_error err;
 };
 
@@ -54,8 +55,10 @@ static void op_failed(struct lane_op *op, int code, const char *name)
 static void write_record(struct batch *b, struct lane_op *op)
 {
         struct bjob *bj = op->bj;
-        struct batch_record rec = { .seq = bj->in.seq, .attempt = bj->attempt,
-                                    .argv = bj->in.argv.v, .res = &op->res,
+        struct batch_record rec = { .seq = bj->in.seq,
+                                    .attempt = bj->attempt,
+                                    .argv = bj->in.argv.v,
+                                    .res = &op->res,
                                     .command_line = bj->cmdline,
                                     .extra = { .key = bj->key[0] ? bj->key : NULL,
                                                .shard = b->shard_name[0] ? b->shard_name : NULL,
@@ -165,8 +168,8 @@ static void lane_kick(struct batch *b)
                 lane_done(b, lane_work(b));
 }
 
-void batch_lane_record(struct batch *b, struct bjob *bj, const struct engine_result *res,
-                       bool emit, bool free_job)
+void batch_lane_record(struct batch *b, struct bjob *bj, const struct engine_result *res, bool emit,
+                       bool free_job)
 {
         struct lane_op *op = xcalloc(1, sizeof(*op));
 

@@ -29,13 +29,13 @@ struct merge {
         rf_merge_report *rep;
         FILE *text;
         int out_fd;
-        json_t *seen;             /* identity -> "FILE:LINE" */
-        uint32_t n;               /* shard count, 0 until seen */
+        json_t *seen; /* identity -> "FILE:LINE" */
+        uint32_t n;   /* shard count, 0 until seen */
         struct shard_info *shards;
-        uint8_t *seqs;            /* a bit per input position seen */
+        uint8_t *seqs; /* a bit per input position seen */
         size_t seqs_cap;
-        bool seq_clash;           /* two jobs at one position: inputs in different orders */
-        uint64_t input_jobs;      /* from the end lines, 0 when none */
+        bool seq_clash;      /* two jobs at one position: inputs in different orders */
+        uint64_t input_jobs; /* from the end lines, 0 when none */
         uint64_t said_dup;
 };
 
@@ -43,8 +43,8 @@ static int parse_shard(const char *v, uint32_t *i, uint32_t *n)
 {
         int len = 0;
 
-        return v && sscanf(v, "%" SCNu32 "/%" SCNu32 "%n", i, n, &len) == 2 && !v[len] &&
-                               *n > 0 && *i < *n
+        return v && sscanf(v, "%" SCNu32 "/%" SCNu32 "%n", i, n, &len) == 2 && !v[len] && *n > 0 &&
+                               *i < *n
                        ? 0
                        : -EINVAL;
 }
@@ -58,9 +58,10 @@ static int shard_count(struct merge *m, uint32_t n, const char *where, rf_error 
         }
         if (m->n == n)
                 return 0;
-        return rf_error_set(err, -EINVAL, "%s: a shard of %" PRIu32 ", but the files before it "
-                            "are shards of %" PRIu32 ", expected the shards of one batch", where,
-                            n, m->n);
+        return rf_error_set(err, -EINVAL,
+                            "%s: a shard of %" PRIu32 ", but the files before it "
+                            "are shards of %" PRIu32 ", expected the shards of one batch",
+                            where, n, m->n);
 }
 
 static int end_line(struct merge *m, json_t *e, const char *where, rf_error *err)
@@ -73,8 +74,10 @@ static int end_line(struct merge *m, json_t *e, const char *where, rf_error *err
         int r;
 
         if (parse_shard(sh, &i, &n) < 0 || !json_is_integer(in) || !json_is_integer(mine) || !sum)
-                return rf_error_set(err, -EINVAL, "%s: a shard_end line without shard \"I/N\", "
-                                    "input_jobs, shard_jobs and keys_sum", where);
+                return rf_error_set(err, -EINVAL,
+                                    "%s: a shard_end line without shard \"I/N\", "
+                                    "input_jobs, shard_jobs and keys_sum",
+                                    where);
         if ((r = shard_count(m, n, where, err)) < 0)
                 return r;
         s = &m->shards[i];
@@ -83,9 +86,10 @@ static int end_line(struct merge *m, json_t *e, const char *where, rf_error *err
         s->shard_jobs = (uint64_t)json_integer_value(mine);
         s->keys_sum = strtoull(sum, NULL, 16);
         if (m->input_jobs && m->input_jobs != s->input_jobs)
-                fprintf(m->text, "%s: shard %s read %" PRIu64 " jobs, others %" PRIu64 ": the "
-                        "shards did not read the same input\n", where, sh, s->input_jobs,
-                        m->input_jobs);
+                fprintf(m->text,
+                        "%s: shard %s read %" PRIu64 " jobs, others %" PRIu64 ": the "
+                        "shards did not read the same input\n",
+                        where, sh, s->input_jobs, m->input_jobs);
         m->input_jobs = s->input_jobs;
         return 0;
 }
@@ -117,24 +121,27 @@ static int record(struct merge *m, json_t *v, const char *line, size_t len, cons
         int r;
 
         if (!json_is_integer(job))
-                return rf_error_set(err, -EINVAL, "%s: not a result record (no \"job\" number), "
-                                    "expected a line of ringfence batch --json", where);
+                return rf_error_set(err, -EINVAL,
+                                    "%s: not a result record (no \"job\" number), "
+                                    "expected a line of ringfence batch --json",
+                                    where);
         if (key)
                 snprintf(id, sizeof(id), "k%s", key);
         else
                 snprintf(id, sizeof(id), "j%" JSON_INTEGER_FORMAT, json_integer_value(job));
         if ((prev = json_object_get(m->seen, id))) {
                 if (m->said_dup++ < MAX_SAID)
-                        fprintf(m->text, "job %" JSON_INTEGER_FORMAT "%s%s has two records, at %s "
-                                "and at %s; the second is left out\n", json_integer_value(job),
-                                key ? " key " : "", key ? key : "", json_string_value(prev), where);
+                        fprintf(m->text,
+                                "job %" JSON_INTEGER_FORMAT "%s%s has two records, at %s "
+                                "and at %s; the second is left out\n",
+                                json_integer_value(job), key ? " key " : "", key ? key : "",
+                                json_string_value(prev), where);
                 m->rep->duplicates++;
                 return 0;
         }
         json_object_set_new(m->seen, id, json_string(where));
         if (output_write_all(m->out_fd, line, len) < 0 || output_write_all(m->out_fd, "\n", 1) < 0)
-                return rf_error_set(err, -errno, "writing the merged records: %s",
-                                    strerror(errno));
+                return rf_error_set(err, -errno, "writing the merged records: %s", strerror(errno));
         m->rep->records++;
         mark_seq(m, (uint64_t)json_integer_value(job));
         if (sh && parse_shard(sh, &i, &n) == 0) {
@@ -167,14 +174,17 @@ static int merge_file(struct merge *m, const char *path, rf_error *err)
                 snprintf(where, sizeof(where), "%s:%zu", path, lineno);
                 v = json_loadb(line, (size_t)len, 0, &e);
                 if (!v && torn) {
-                        fprintf(m->text, "%s: the last line is incomplete (its shard was stopped "
-                                "while writing it); it is left out\n", where);
+                        fprintf(m->text,
+                                "%s: the last line is incomplete (its shard was stopped "
+                                "while writing it); it is left out\n",
+                                where);
                         break;
                 }
                 if (!json_is_object(v))
-                        r = rf_error_set(err, -EINVAL, "%s: not a JSON object (%s), expected "
-                                         "one record of ringfence batch --json per line", where,
-                                         v ? "another JSON value" : e.text);
+                        r = rf_error_set(err, -EINVAL,
+                                         "%s: not a JSON object (%s), "
+                                         "expected one record of ringfence batch --json per line",
+                                         where, v ? "another JSON value" : e.text);
                 else if ((end = json_object_get(v, "shard_end")))
                         r = end_line(m, end, where, err);
                 else
@@ -197,8 +207,8 @@ static void say_missing_positions(struct merge *m)
                 return;
         if (m->seq_clash || !m->input_jobs) {
                 if (m->seq_clash)
-                        fprintf(m->text, "the shards read the input in different orders, so the "
-                                "missing jobs cannot be named by position\n");
+                        fprintf(m->text, "the shards read the input in different orders, "
+                                         "so the missing jobs cannot be named by position\n");
                 return;
         }
         for (uint64_t s = 1; s <= m->input_jobs + 1; s++) {
@@ -210,8 +220,9 @@ static void say_missing_positions(struct merge *m)
                         if (said++ == 0)
                                 fprintf(m->text, "missing jobs (their position in the input):");
                         if (said <= MAX_SAID)
-                                fprintf(m->text, s - 1 > start ? " %" PRIu64 "-%" PRIu64
-                                                               : " %" PRIu64, start, s - 1);
+                                fprintf(m->text,
+                                        s - 1 > start ? " %" PRIu64 "-%" PRIu64 : " %" PRIu64,
+                                        start, s - 1);
                         start = 0;
                 }
         }
@@ -227,14 +238,17 @@ static void check_shards(struct merge *m)
                 struct shard_info *s = &m->shards[i];
                 if (!s->ended) {
                         m->rep->shards_unfinished++;
-                        fprintf(m->text, "shard %" PRIu32 "/%" PRIu32 " did not finish: none of "
+                        fprintf(m->text,
+                                "shard %" PRIu32 "/%" PRIu32 " did not finish: none of "
                                 "the files has its shard_end line (it is still running, was "
                                 "stopped, or its file was not given); it has %" PRIu64
-                                " records; run it again with --resume\n", i, m->n, s->records);
+                                " records; run it again with --resume\n",
+                                i, m->n, s->records);
                 } else if (s->records != s->shard_jobs || s->records_sum != s->keys_sum) {
-                        fprintf(m->text, "shard %" PRIu32 "/%" PRIu32 " ran %" PRIu64 " jobs "
-                                "but the files hold %" PRIu64 " of its records%s\n", i, m->n,
-                                s->shard_jobs, s->records,
+                        fprintf(m->text,
+                                "shard %" PRIu32 "/%" PRIu32 " ran %" PRIu64 " jobs "
+                                "but the files hold %" PRIu64 " of its records%s\n",
+                                i, m->n, s->shard_jobs, s->records,
                                 s->records == s->shard_jobs ? ", not the same jobs" : "");
                 }
         }
@@ -248,8 +262,7 @@ static void check_shards(struct merge *m)
         say_missing_positions(m);
 }
 
-int batch_merge(const char *const *paths, size_t n, int out_fd, rf_merge_report *rep,
-                rf_error *err)
+int batch_merge(const char *const *paths, size_t n, int out_fd, rf_merge_report *rep, rf_error *err)
 {
         struct merge m = { .rep = rep, .out_fd = out_fd };
         char *text = NULL;

@@ -83,7 +83,10 @@ static int write_line(int fd, const char *tag, const char *a, size_t an, const c
         struct jw_line {
                 const char *p;
                 size_t n;
-        } parts[4] = { { tag, tag ? strlen(tag) : 0 }, { "\t", tag ? 1 : 0 }, { a, an }, { b, bn } };
+        } parts[4] = { { tag, tag ? strlen(tag) : 0 },
+                       { "\t", tag ? 1 : 0 },
+                       { a, an },
+                       { b, bn } };
         int r = 0;
 
         for (size_t i = 0; i < ARRAY_SIZE(parts) && r == 0; i++)

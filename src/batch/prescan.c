@@ -79,9 +79,10 @@ int batch_source_prescan(const struct batch_source_opts *o, const struct rf_poli
                 const char *why = stop_on_bad ? input_problem(&in, p, &e) : NULL;
                 n++;
                 if (why) {
-                        r = rf_error_set(err, -EINVAL, "-a %s: %s; nothing was started (every "
-                                         "line is checked first; --bad-input skip runs the "
-                                         "others)", o->path, why);
+                        r = rf_error_set(err, -EINVAL,
+                                         "-a %s: %s; nothing was started (every "
+                                         "line is checked first; --bad-input skip runs the others)",
+                                         o->path, why);
                         batch_input_done(&in);
                         break;
                 }

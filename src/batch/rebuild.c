@@ -125,9 +125,12 @@ static int rebuild_line(struct batch_writers *w, const struct lines *l, uint64_t
         record_result(o, &res, &argv);
         {
                 struct batch_record rec = {
-                        .seq = seq, .attempt = (uint32_t)int_field(o, "attempt", 1),
-                        .argv = argv.v, .res = &res,
-                        .extra.stdin_bytes = (uint64_t)int_field(o, "stdin_bytes", 0) };
+                        .seq = seq,
+                        .attempt = (uint32_t)int_field(o, "attempt", 1),
+                        .argv = argv.v,
+                        .res = &res,
+                        .extra.stdin_bytes = (uint64_t)int_field(o, "stdin_bytes", 0)
+                };
                 r = batch_writers_put_joblog(w, &rec, err);
         }
         json_decref(o);
@@ -144,7 +147,8 @@ static int skip_header(struct lines *jl, rf_error *err)
         /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): set when r > 0 */
         if (r > 0 && (len + 1 != strlen(batch_joblog_header) ||
                       memcmp(jl->buf, batch_joblog_header, len) != 0))
-                return rf_error_set(err, -EINVAL, "%s %s:1: not the joblog's header line, "
+                return rf_error_set(err, -EINVAL,
+                                    "%s %s:1: not the joblog's header line, "
                                     "expected Seq, Host, ... Command separated by tabs",
                                     jl->flag, jl->path);
         return r < 0 ? r : 0;
@@ -174,8 +178,8 @@ static int has_line(struct lines *jl, const char *joblog_path, bool *lockstep,
         return batch_done_has(*set, seq, false);
 }
 
-int batch_joblog_rebuild(const char *json_path, const char *joblog_path,
-                         struct batch_writers *w, rf_error *err)
+int batch_joblog_rebuild(const char *json_path, const char *joblog_path, struct batch_writers *w,
+                         rf_error *err)
 {
         struct lines jr = { 0 }, jl = { 0 };
         struct batch_done_set *set = NULL;
@@ -195,8 +199,9 @@ int batch_joblog_rebuild(const char *json_path, const char *joblog_path,
                 /* NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): len is set when r > 0 */
                 r = batch_record_key(jr.buf, len, &seq, &failed, why, sizeof(why));
                 if (r < 0) {
-                        r = rf_error_set(err, -EINVAL, "--json %s:%zu: %s, expected a result "
-                                         "record", json_path, jr.lineno, why);
+                        r = rf_error_set(err, -EINVAL,
+                                         "--json %s:%zu: %s, expected a result record", json_path,
+                                         jr.lineno, why);
                         break;
                 }
                 if (r == 0)

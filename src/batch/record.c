@@ -29,17 +29,18 @@ static void start_time(struct jw *j, int64_t us)
 
         gmtime_r(&t, &tm);
         snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
-                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                 (int)(us % 1000000));
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(us % 1000000));
         jw_string(j, "start", buf);
 }
 
 static void enforced(struct jw *j, const struct engine_result *r)
 {
-        const struct { const char *key, *val; } e[] = {
-                { "time", r->enforced_time },      { "memory", r->enforced_memory },
-                { "pids", r->enforced_pids },      { "cpu-time", r->enforced_cpu },
-                { "files", r->enforced_files },    { "file-size", r->enforced_file_size },
+        const struct {
+                const char *key, *val;
+        } e[] = {
+                { "time", r->enforced_time },     { "memory", r->enforced_memory },
+                { "pids", r->enforced_pids },     { "cpu-time", r->enforced_cpu },
+                { "files", r->enforced_files },   { "file-size", r->enforced_file_size },
                 { "output", r->enforced_output },
         };
         jw_begin_child(j, "enforced_by");

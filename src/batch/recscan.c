@@ -121,8 +121,8 @@ static const char *json_fields(json_t *v, json_int_t *ret_job, const char **ret_
         return NULL;
 }
 
-int batch_record_key(const char *line, size_t len, uint64_t *ret_seq, bool *ret_failed,
-                     char *why, size_t why_len)
+int batch_record_key(const char *line, size_t len, uint64_t *ret_seq, bool *ret_failed, char *why,
+                     size_t why_len)
 {
         const char *status, *what;
         json_int_t job;

@@ -21,8 +21,8 @@
 struct record_file {
         const char *flag; /* "--json" or "--joblog", for messages */
         char *path;
-        int fd;           /* -1: not written */
-        bool regular;     /* a regular file: records can be cut back, and it is fsynced */
+        int fd;       /* -1: not written */
+        bool regular; /* a regular file: records can be cut back, and it is fsynced */
 };
 
 struct batch_writers {
@@ -200,8 +200,7 @@ int batch_writers_put(struct batch_writers *w, const struct batch_record *rec, r
         return 0;
 }
 
-int batch_writers_put_joblog(struct batch_writers *w, const struct batch_record *rec,
-                             rf_error *err)
+int batch_writers_put_joblog(struct batch_writers *w, const struct batch_record *rec, rf_error *err)
 {
         _cleanup_free_ char *line = NULL;
         size_t len;

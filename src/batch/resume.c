@@ -21,7 +21,9 @@
 #include "batch/batch.h"
 
 /* Job numbers beyond the bitmaps are kept as keys seq << 1 | failed. */
+/* clang-format off */
 #define KEY(seq, failed) ((uint64_t)(seq) << 1 | (uint64_t)!!(failed))
+/* clang-format on */
 #define KEY_SEQ(k) ((k) >> 1)
 #define BIT_SET(map, i) ((map)[(i) / 64] |= UINT64_C(1) << ((i) % 64))
 #define BIT_TEST(map, i) (((map)[(i) / 64] >> ((i) % 64)) & 1)
@@ -183,9 +185,10 @@ static ssize_t load_lines(struct loader *l, char *buf, size_t size, rf_error *er
                 len = (size_t)(nl - (buf + at));
                 r = parse_line(l, buf + at, len, ++lineno, &key);
                 if (r == -EXDEV)
-                        return rf_error_set(err, -EINVAL, "%s %s:%zu: %s, but this batch is "
-                                            "shard %s: --resume continues the shard that wrote "
-                                            "the file; give each shard a file of its own",
+                        return rf_error_set(err, -EINVAL,
+                                            "%s %s:%zu: %s, but this batch is shard %s: "
+                                            "--resume continues the shard that wrote the file; "
+                                            "give each shard a file of its own",
                                             l->flag, l->path, lineno, l->why, l->shard);
                 if (r < 0 && at + len + 1 < size)
                         return line_error(l, lineno, err);
@@ -214,11 +217,12 @@ static int load_file(struct loader *l, rf_error *err)
         if (fd < 0 && errno == ENOENT)
                 return 0;
         if (fd < 0 || fstat(fd, &st) < 0)
-                return rf_error_set(err, -errno, "%s %s: %s", l->flag, l->path,
-                                    rf_strerror(errno));
+                return rf_error_set(err, -errno, "%s %s: %s", l->flag, l->path, rf_strerror(errno));
         if (!S_ISREG(st.st_mode))
-                return rf_error_set(err, -EINVAL, "%s %s: not a regular file, expected the "
-                                    "records of an earlier run", l->flag, l->path);
+                return rf_error_set(err, -EINVAL,
+                                    "%s %s: not a regular file, "
+                                    "expected the records of an earlier run",
+                                    l->flag, l->path);
         if (st.st_size == 0)
                 return 0;
         /* A record takes at least 17 bytes: with job numbers below a quarter of the file's size
@@ -226,8 +230,7 @@ static int load_file(struct loader *l, rf_error *err)
         l->set->limit = (uint64_t)st.st_size / 4 + 4096;
         map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (map == MAP_FAILED)
-                return rf_error_set(err, -errno, "%s %s: %s", l->flag, l->path,
-                                    rf_strerror(errno));
+                return rf_error_set(err, -errno, "%s %s: %s", l->flag, l->path, rf_strerror(errno));
         (void)madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
         keep = load_lines(l, map, (size_t)st.st_size, err);
         (void)munmap(map, (size_t)st.st_size);
@@ -248,9 +251,13 @@ int batch_done_load_shard(const char *json_path, const char *joblog_path, const 
 {
         struct batch_done_set *json_set = xcalloc(1, sizeof(*json_set));
         struct batch_done_set *joblog_set = xcalloc(1, sizeof(*joblog_set));
-        struct loader json = { .flag = "--json", .path = json_path, .shard = shard,
+        struct loader json = { .flag = "--json",
+                               .path = json_path,
+                               .shard = shard,
                                .set = json_set };
-        struct loader joblog = { .flag = "--joblog", .path = joblog_path, .joblog = true,
+        struct loader joblog = { .flag = "--joblog",
+                                 .path = joblog_path,
+                                 .joblog = true,
                                  .set = joblog_set };
         int r = 0;
 

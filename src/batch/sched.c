@@ -65,6 +65,7 @@ static void count(struct batch *b, const struct engine_result *res)
 {
         rf_batch_summary *s = &b->sum;
         s->total++;
+        /* clang-format off */
         switch (res->status) {
         case RF_STATUS_OK: s->ok++; break;
         case RF_STATUS_TIMEOUT: s->timed_out++; break;
@@ -73,6 +74,7 @@ static void count(struct batch *b, const struct engine_result *res)
         case RF_STATUS_SPAWN_ERROR: s->spawn_errors++; break;
         default: s->failed++; break;
         }
+        /* clang-format on */
 }
 
 /* --halt: stop starting (soon) or also kill what runs (now) once the condition holds. */
@@ -181,8 +183,7 @@ static int open_results(struct batch *b, struct bjob *bj, rf_error *err)
         static const char *const names[3] = { "stdout", "stderr", "record.json" };
         char dir[4096], path[4200];
 
-        snprintf(dir, sizeof(dir), "%s/%llu", b->o->results_dir,
-                 (unsigned long long)bj->in.seq);
+        snprintf(dir, sizeof(dir), "%s/%llu", b->o->results_dir, (unsigned long long)bj->in.seq);
         if (mkdir(dir, 0755) < 0 && errno != EEXIST)
                 return rf_error_set(err, -errno, "--results %s: %s", dir, strerror(errno));
         for (int i = 0; i < 3; i++) {
@@ -191,8 +192,7 @@ static int open_results(struct batch *b, struct bjob *bj, rf_error *err)
                 snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
                 bj->files[i] = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
                 if (bj->files[i] < 0)
-                        return rf_error_set(err, -errno, "--results %s: %s", path,
-                                            strerror(errno));
+                        return rf_error_set(err, -errno, "--results %s: %s", path, strerror(errno));
         }
         return 0;
 }
@@ -201,9 +201,13 @@ static int open_results(struct batch *b, struct bjob *bj, rf_error *err)
  * fifo, its --results files). */
 static int start(struct batch *b, struct bjob *bj, rf_error *err)
 {
-        struct engine_job job = { .bpf = bj->own_bpf ? &bj->bpf : &b->bpf, .argv = bj->in.argv.v,
-                                  .stdio = { b->devnull, -1, -1 }, .sinks = { -1, -1 },
-                                  .capture = true, .on_output = on_output, .user = bj };
+        struct engine_job job = { .bpf = bj->own_bpf ? &bj->bpf : &b->bpf,
+                                  .argv = bj->in.argv.v,
+                                  .stdio = { b->devnull, -1, -1 },
+                                  .sinks = { -1, -1 },
+                                  .capture = true,
+                                  .on_output = on_output,
+                                  .user = bj };
         int r;
 
         if ((r = batch_slot_take(b, bj, err)) < 0)
@@ -327,8 +331,8 @@ int batch_drive(struct batch *b, rf_error *err)
 
         b->start_us = base_now_us(CLOCK_MONOTONIC);
         for (;;) {
-                while (b->retry_head && !b->stop_starting &&
-                       engine_running(b->e) < b->jobs && batch_slot_ready(b)) {
+                while (b->retry_head && !b->stop_starting && engine_running(b->e) < b->jobs &&
+                       batch_slot_ready(b)) {
                         struct bjob *bj = b->retry_head;
                         b->retry_head = bj->retry_next;
                         if ((r = start(b, bj, err)) < 0)

@@ -14,22 +14,23 @@ struct bjob {
         struct batch_input in;
         uint32_t attempt;
         char *cmdline;
-        char tag[256];          /* --tag prefix: the input values */
-        struct outbuf out[2];   /* grouped output, or the unfinished line (--line-buffer) */
-        int files[3];           /* --results: stdout, stderr, record.json; -1 */
-        int stdin_fd;           /* JSONL stdin data (a memfd), or -1 */
+        char tag[256];            /* --tag prefix: the input values */
+        struct outbuf out[2];     /* grouped output, or the unfinished line (--line-buffer) */
+        int files[3];             /* --results: stdout, stderr, record.json; -1 */
+        int stdin_fd;             /* JSONL stdin data (a memfd), or -1 */
         struct rf_policy *policy; /* JSONL "set", "env", "cwd": the job's own policy, or NULL */
         struct policy_bpf bpf;    /* ... compiled, when its "set" changed seccomp */
         bool own_bpf;
         bool finished;
         struct engine_result last; /* the last attempt's result, while a retry waits */
-        struct bjob *order_next; /* --keep-order queue */
-        struct bjob *retry_next; /* retry queue */
-        struct bjob *run_prev, *run_next; /* running jobs (signals.c), for SIGUSR1 */
-        uint64_t started_us;     /* when its attempt started (monotonic) */
-        struct js_hold hold;     /* jobserver client: its slot */
-        struct js_job *jsj;      /* jobserver server: its fifo */
-        char key[17];            /* with shards: its key, hex */
+        struct bjob *order_next;   /* --keep-order queue */
+        struct bjob *retry_next;   /* retry queue */
+        /* running jobs (signals.c), for SIGUSR1 */
+        struct bjob *run_prev, *run_next;
+        uint64_t started_us; /* when its attempt started (monotonic) */
+        struct js_hold hold; /* jobserver client: its slot */
+        struct js_job *jsj;  /* jobserver server: its fifo */
+        char key[17];        /* with shards: its key, hex */
 };
 
 struct batch {
@@ -42,27 +43,27 @@ struct batch {
         struct batch_writers *w;
         struct batch_done_set *done;
         rf_batch_summary sum;
-        int fds[2];              /* our stdout and stderr */
+        int fds[2]; /* our stdout and stderr */
         int devnull;
-        int jobs;                /* in flight at most */
+        int jobs; /* in flight at most */
         bool eof, stop_starting, write_failed;
         int signals;
         rf_error write_error;
         struct bjob *order_head, *order_tail;
         struct bjob *retry_head;
         uint64_t start_us, last_progress_us;
-        uint64_t n_inputs;       /* jobs in the input, when known (n_inputs_known) */
+        uint64_t n_inputs; /* jobs in the input, when known (n_inputs_known) */
         bool n_inputs_known;
-        struct bjob *running;    /* the jobs running now (signals.c) */
-        bool progress_toggled;   /* SIGUSR2 turned the progress line the other way */
-        bool progress_shown;     /* a progress line is drawn (RF_LOG_PROGRESS), not yet ended */
+        struct bjob *running;  /* the jobs running now (signals.c) */
+        bool progress_toggled; /* SIGUSR2 turned the progress line the other way */
+        bool progress_shown;   /* a progress line is drawn (RF_LOG_PROGRESS), not yet ended */
         /* sharing (slots.c): make's jobserver, ours, the shard */
         rf_batch_share *share;
         struct js_client *jsc;
         struct js_server *jss;
         struct batch_keyset *keys;
         uint64_t keys_sum;
-        char shard_name[24];     /* "I/N", or "" */
+        char shard_name[24]; /* "I/N", or "" */
         /* the write lane (lane.c): queued, in flight (a worker's until its done), counted */
         struct lane_op *lane_head, *lane_tail, *lane_busy;
         size_t lane_queued;
@@ -111,8 +112,8 @@ void batch_shard_close(struct batch *b);
 void batch_job_free(struct bjob *bj);
 /* The write lane (lane.c). Queue job bj's record of res (NULL: none) and, with emit, its
  * output; with free_job, free bj once written. The writes happen on a worker, in queue order. */
-void batch_lane_record(struct batch *b, struct bjob *bj, const struct engine_result *res,
-                       bool emit, bool free_job);
+void batch_lane_record(struct batch *b, struct bjob *bj, const struct engine_result *res, bool emit,
+                       bool free_job);
 /* Queue job bj's output, then free bj. */
 void batch_lane_emit(struct batch *b, struct bjob *bj);
 /* Whether the lane holds as many jobs as it may (start no more until it drains). */

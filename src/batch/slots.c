@@ -23,7 +23,8 @@ int batch_shard_open(struct batch *b, rf_error *err)
         if (!s || s->shard_count == 0)
                 return 0;
         if (s->shard_index >= s->shard_count)
-                return rf_error_set(err, -EINVAL, "--shard %" PRIu32 "/%" PRIu32
+                return rf_error_set(err, -EINVAL,
+                                    "--shard %" PRIu32 "/%" PRIu32
                                     ": the index is out of range, expected 0 to %" PRIu32,
                                     s->shard_index, s->shard_count, s->shard_count - 1);
         b->keys = batch_keyset_new();
@@ -93,9 +94,11 @@ void batch_slot_put(struct batch *b, struct bjob *bj)
         held = js_server_job_end(b->jss, bj->jsj);
         if (held) {
                 b->share->tokens_reclaimed += held;
-                base_log(RF_LOG_WARNING, "ringfence batch: job %llu ended holding %u jobserver "
-                         "token%s; %s back in the pool", (unsigned long long)bj->in.seq, held,
-                         held == 1 ? "" : "s", held == 1 ? "it is" : "they are");
+                base_log(RF_LOG_WARNING,
+                         "ringfence batch: job %llu ended holding %u jobserver token%s; "
+                         "%s back in the pool",
+                         (unsigned long long)bj->in.seq, held, held == 1 ? "" : "s",
+                         held == 1 ? "it is" : "they are");
         }
 }
 
@@ -158,8 +161,8 @@ void batch_shard_finish(struct batch *b, bool complete)
         if (!b->keys || !complete)
                 return;
         snprintf(line, sizeof(line),
-                 "{\"shard_end\":{\"shard\":\"%s\",\"input_jobs\":%" PRIu64 ",\"shard_jobs\":%"
-                 PRIu64 ",\"keys_sum\":\"%016" PRIx64 "\"}}\n",
+                 "{\"shard_end\":{\"shard\":\"%s\",\"input_jobs\":%" PRIu64
+                 ",\"shard_jobs\":%" PRIu64 ",\"keys_sum\":\"%016" PRIx64 "\"}}\n",
                  b->shard_name, b->share->input_jobs, b->share->shard_jobs, b->keys_sum);
         if (b->w && batch_writers_put_line(b->w, line, &e) < 0 && !b->write_failed) {
                 b->write_failed = true;

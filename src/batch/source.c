@@ -35,8 +35,8 @@ static void strv_ensure(struct strv *sv)
 }
 
 /* Mark in as not runnable: "WHERE: WHAT". Its argv is emptied. */
-static void __attribute__((format(printf, 2, 3))) input_fail(struct batch_input *in,
-                                                             const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3)))
+input_fail(struct batch_input *in, const char *fmt, ...)
 {
         va_list ap;
 
@@ -199,11 +199,12 @@ static int json_pairs(json_t *o, const char *key, const char *example, struct st
                 return rf_error_set(e, -EINVAL, "'%s' must be an object such as %s", key, example);
         json_object_foreach(o, name, v) {
                 if (!*name || strchr(name, '='))
-                        return rf_error_set(e, -EINVAL, "'%s' has the name '%s', expected a "
-                                            "name without '='", key, name);
-                if (!json_cstr(v))
-                        return rf_error_set(e, -EINVAL, "'%s' value of '%s' must be a string",
+                        return rf_error_set(e, -EINVAL,
+                                            "'%s' has the name '%s', expected a name without '='",
                                             key, name);
+                if (!json_cstr(v))
+                        return rf_error_set(e, -EINVAL, "'%s' value of '%s' must be a string", key,
+                                            name);
                 strv_pushf(out, "%s=%s", name, json_cstr(v));
         }
         return 0;
@@ -221,8 +222,10 @@ static int json_known_keys(json_t *o, rf_error *e)
                 while (i < ARRAY_SIZE(known) && strcmp(key, known[i]) != 0)
                         i++;
                 if (i == ARRAY_SIZE(known))
-                        return rf_error_set(e, -EINVAL, "unknown key '%s', expected argv, cmd, "
-                                            "args, env, cwd, stdin or set", key);
+                        return rf_error_set(e, -EINVAL,
+                                            "unknown key '%s', expected argv, cmd, "
+                                            "args, env, cwd, stdin or set",
+                                            key);
         }
         return 0;
 }
@@ -269,21 +272,22 @@ static int jsonl_command(const struct batch_source *s, json_t *o, struct batch_i
                 if ((r = json_strings(argv, "argv", &in->argv, e)) < 0)
                         return r;
                 if (in->argv.n == 0)
-                        return rf_error_set(e, -EINVAL, "'argv' is empty, expected a command "
-                                                        "and its arguments");
+                        return rf_error_set(e, -EINVAL,
+                                            "'argv' is empty, expected a command "
+                                            "and its arguments");
         } else if (cmd) {
                 if (!json_cstr(cmd))
                         return rf_error_set(e, -EINVAL, "'cmd' must be a string");
                 if ((r = batch_split_line(json_cstr(cmd), &in->argv, e)) < 0)
                         return r;
                 if (in->argv.n == 0)
-                        return rf_error_set(e, -EINVAL, "'cmd' is empty, expected a command "
-                                                        "line");
+                        return rf_error_set(e, -EINVAL, "'cmd' is empty, expected a command line");
         } else if (s->o.template_) {
                 build_argv(s, in, "");
         } else {
-                return rf_error_set(e, -EINVAL, "no command, expected 'argv' (an array of "
-                                                "strings) or 'cmd' (a string)");
+                return rf_error_set(e, -EINVAL,
+                                    "no command, expected 'argv' (an array of strings) "
+                                    "or 'cmd' (a string)");
         }
         return 0;
 }
@@ -305,7 +309,8 @@ static int next_jsonl(struct batch_source *s, struct batch_input *in, rf_error *
         do {
                 if ((r = read_record(s, false, &len, err)) <= 0)
                         return r;
-        /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): set when r > 0 */
+                /* len is set when r > 0: */
+                /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
         } while (len == strlen(s->line) && is_blank_line(s->line));
         in->seq = ++s->seq;
         in->line = s->lineno;
@@ -313,8 +318,8 @@ static int next_jsonl(struct batch_source *s, struct batch_input *in, rf_error *
         if (!o)
                 rf_error_set(&e, -EINVAL, "invalid JSON at column %d: %s", jerr.column, jerr.text);
         else if (!json_is_object(o))
-                rf_error_set(&e, -EINVAL, "expected a JSON object such as "
-                                          "{\"argv\": [\"echo\", \"hi\"]}");
+                rf_error_set(&e, -EINVAL,
+                             "expected a JSON object such as {\"argv\": [\"echo\", \"hi\"]}");
         else if (json_known_keys(o, &e) == 0 && jsonl_fields(o, in, &e) == 0)
                 (void)jsonl_command(s, o, in, &e);
         if (e.code)
@@ -342,8 +347,9 @@ static int open_args(struct batch_source *s, rf_error *err)
 static int open_file(struct batch_source *s, rf_error *err)
 {
         if (s->o.kind == BATCH_INPUT_JSONL && s->o.nul)
-                return rf_error_set(err, -EINVAL, "JSON lines are separated by newlines, "
-                                                  "expected no NUL separator (-0) with them");
+                return rf_error_set(err, -EINVAL,
+                                    "JSON lines are separated by newlines, "
+                                    "expected no NUL separator (-0) with them");
         if (!s->o.path || strcmp(s->o.path, "-") == 0) {
                 s->f = stdin;
                 s->name = "standard input";

@@ -87,8 +87,8 @@ static int piece(const char **p, char *word, size_t *n, rf_error *err)
                 return r < 0 ? r : 1;
         case '\\':
                 if (!q[1])
-                        return rf_error_set(err, -EINVAL, "trailing backslash, expected a "
-                                                          "character after it");
+                        return rf_error_set(err, -EINVAL,
+                                            "trailing backslash, expected a character after it");
                 *p = q + 2;
                 if (q[1] == '\n')
                         return 0;

@@ -46,8 +46,8 @@ static void put_str(struct buf *b, const char *p)
 
 /* One replacement string, parsed. */
 struct rs {
-        bool seq;       /* {#} */
-        unsigned pos;   /* 0: every value; N: the Nth group's value */
+        bool seq;     /* {#} */
+        unsigned pos; /* 0: every value; N: the Nth group's value */
         enum rs_op op;
 };
 
@@ -55,7 +55,7 @@ static const struct {
         const char *tail; /* what follows "{" or "{N" */
         enum rs_op op;
 } rs_tails[] = {
-        { "}", RS_AS_IS }, { ".}", RS_NO_EXT },        { "/}", RS_BASE },
+        { "}", RS_AS_IS }, { ".}", RS_NO_EXT },       { "/}", RS_BASE },
         { "//}", RS_DIR }, { "/.}", RS_BASE_NO_EXT },
 };
 

@@ -10,8 +10,19 @@
 #include "sandbox/sandbox.h"
 
 /* The kinds of operation a job has in flight; one slot each. */
-enum eop_kind { EOP_EXIT, EOP_CHAN, EOP_LISTENER, EOP_OUT, EOP_ERR, EOP_TIMEOUT, EOP_DRAIN,
-                EOP_CANCEL, _EOP_MAX, EOP_SIGNAL = 100, EOP_POOL };
+enum eop_kind {
+        EOP_EXIT,
+        EOP_CHAN,
+        EOP_LISTENER,
+        EOP_OUT,
+        EOP_ERR,
+        EOP_TIMEOUT,
+        EOP_DRAIN,
+        EOP_CANCEL,
+        _EOP_MAX,
+        EOP_SIGNAL = 100,
+        EOP_POOL
+};
 
 struct ejob;
 
@@ -66,12 +77,12 @@ struct engine {
         void *ctx;
         int signal_fd;
         struct eop sig_op;
-        struct pool *pool;    /* workers that spawn jobs, or NULL: spawn on this thread */
-        struct eop pool_op;   /* the poll on the pool's eventfd */
-        struct ecqe *stash;   /* see engine_sqe */
+        struct pool *pool;  /* workers that spawn jobs, or NULL: spawn on this thread */
+        struct eop pool_op; /* the poll on the pool's eventfd */
+        struct ecqe *stash; /* see engine_sqe */
         size_t n_stash, cap_stash;
         int running;
-        int user_pending;  /* engine_ops in flight */
+        int user_pending; /* engine_ops in flight */
         struct ejob *jobs;
 };
 

@@ -23,7 +23,7 @@ struct engine_job {
         /* with capture: called with what the job wrote on stream 0 (stdout) or 1 (stderr),
          * within the output cap, instead of writing it to the sinks */
         void (*on_output)(void *user, int stream, const char *buf, size_t n);
-        void *user;                   /* the caller's, passed back */
+        void *user; /* the caller's, passed back */
 };
 
 struct engine;

@@ -103,7 +103,9 @@ static void on_channel(struct ejob *j, bool rearm)
                         struct cmsghdr align;
                 } u;
                 struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-                struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                struct msghdr msg = { .msg_iov = &iov,
+                                      .msg_iovlen = 1,
+                                      .msg_control = u.buf,
                                       .msg_controllen = sizeof(u.buf) };
                 ssize_t n = recvmsg(j->proc.chan, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
 
@@ -184,7 +186,7 @@ static bool reap_plain(struct ejob *j)
                 return true; /* gone already (ECHILD): no status to give */
         if (j->info.si_pid == 0)
                 return false;
-        st = j->info.si_code == CLD_EXITED ? (j->info.si_status & 0xff) << 8
+        st = j->info.si_code == CLD_EXITED   ? (j->info.si_status & 0xff) << 8
              : j->info.si_code == CLD_DUMPED ? (j->info.si_status & 0x7f) | 0x80
                                              : j->info.si_status & 0x7f;
         j->exit_msg.type = CHILD_MSG_EXITED;

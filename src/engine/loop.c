@@ -247,8 +247,8 @@ int engine_wait(struct engine *e, int timeout_ms)
         if (ready) {
                 r = io_uring_submit(&e->ring);
         } else {
-                r = io_uring_submit_and_wait_timeout(&e->ring, &cqe, 1,
-                                                     timeout_ms < 0 ? NULL : &ts, NULL);
+                r = io_uring_submit_and_wait_timeout(&e->ring, &cqe, 1, timeout_ms < 0 ? NULL : &ts,
+                                                     NULL);
                 if (e->pool)
                         pool_sleep_done(e->pool);
         }

@@ -40,8 +40,10 @@ struct pool_task {
 /* Each ring's data area: room for every task in flight, so a worker never waits on its reply
  * ring (POOL_DEPTH records of 48 bytes, at most half the capacity per record). */
 #define POOL_RING_CAP 4096u
+/* clang-format off */
 _Static_assert(POOL_DEPTH * (RING_MSG_SIZE + sizeof(struct pool_task)) <= POOL_RING_CAP / 2,
                "a reply ring holds every task in flight");
+/* clang-format on */
 
 /* A task the owner keeps until a worker has room. */
 struct queued {
@@ -61,12 +63,12 @@ struct worker {
 struct pool {
         unsigned n;
         struct worker *w;
-        int efd;                 /* wakes the owner */
-        _Atomic bool stopping;   /* workers answer -ECANCELED instead of running tasks */
+        int efd;               /* wakes the owner */
+        _Atomic bool stopping; /* workers answer -ECANCELED instead of running tasks */
         struct queued *q_head, *q_tail;
-        size_t pending;          /* submitted, done not called yet */
-        unsigned next;           /* where to start looking for a worker with room */
-        uint64_t seq;            /* task numbers, for the message header */
+        size_t pending; /* submitted, done not called yet */
+        unsigned next;  /* where to start looking for a worker with room */
+        uint64_t seq;   /* task numbers, for the message header */
 };
 
 static unsigned online_cores(void)
@@ -199,8 +201,8 @@ int pool_submit(struct pool *p, pool_fn fn, pool_done_fn done, void *arg, rf_err
         struct queued *q;
 
         if (!fn || !done)
-                return rf_error_set(err, -EINVAL, "worker pool: a task needs a function and a "
-                                                  "done function");
+                return rf_error_set(err, -EINVAL,
+                                    "worker pool: a task needs a function and a done function");
         if (atomic_load_explicit(&p->stopping, memory_order_relaxed))
                 return rf_error_set(err, -ESHUTDOWN, "worker pool: the pool is stopping");
         p->pending++;

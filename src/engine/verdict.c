@@ -90,9 +90,13 @@ static void set_enforced(struct engine_result *r, const struct job_facts *f)
         const char *pids = limit_backend_name(f->pids_by);
 
         snprintf(r->enforced_memory, sizeof(r->enforced_memory), "%s",
-                 !l->memory ? "" : *mem ? mem : "rlimit");
+                 !l->memory ? ""
+                 : *mem     ? mem
+                            : "rlimit");
         snprintf(r->enforced_pids, sizeof(r->enforced_pids), "%s",
-                 !l->pids ? "" : *pids ? pids : "rlimit");
+                 !l->pids ? ""
+                 : *pids  ? pids
+                          : "rlimit");
         snprintf(r->enforced_cpu, sizeof(r->enforced_cpu), "%s", l->cpu_ms ? "rlimit" : "");
         snprintf(r->enforced_files, sizeof(r->enforced_files), "%s", l->files ? "rlimit" : "");
         snprintf(r->enforced_file_size, sizeof(r->enforced_file_size), "%s",
@@ -136,8 +140,10 @@ static void unstarted(const struct job_facts *f, struct engine_result *r)
         char why[sizeof(r->error)];
 
         if (f->spawned && !f->setup_failed)
-                snprintf(why, sizeof(why), "the sandbox's init ended during setup, before the "
-                         "command started (exit status %d)", f->init_status);
+                snprintf(why, sizeof(why),
+                         "the sandbox's init ended during setup, "
+                         "before the command started (exit status %d)",
+                         f->init_status);
         engine_result_unstarted(r, f->spawned && !f->setup_failed ? why : f->error);
         set_counted(r, f);
         if (!f->spawned)
@@ -201,8 +207,7 @@ static void stopped_by(const struct job_facts *f, struct engine_result *r)
                 set_limit(r, "cpu-time");
                 r->status = RF_STATUS_TIMEOUT;
                 r->exit_status = RF_EXIT_TIMEOUT;
-        }
-        else if (r->signal == SIGXFSZ && l->file_size)
+        } else if (r->signal == SIGXFSZ && l->file_size)
                 set_limit(r, "file-size");
         else if (f->pids_limit_hit && r->status != RF_STATUS_OK)
                 set_limit(r, "pids");

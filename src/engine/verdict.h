@@ -9,25 +9,25 @@
  * the verdict reads nothing else: not the job, the engine, the clock or the system. */
 struct job_facts {
         /* How far it got, and how it ended. */
-        bool spawned;            /* planned and spawned; false: nothing ran, error says why */
-        bool setup_failed;       /* the sandbox's setup or the exec reported an error: */
-        int setup_step;          /*   at this step (STEP_EXEC: the exec itself), */
-        int setup_errno;         /*   with this errno */
-        char error[256];         /* why it did not start (not spawned, or setup failed) */
-        bool command_started;    /* the init said the command started */
-        bool exited;             /* the init (or the reaper of a plain job) saw the command end: */
-        int wait_status;         /*   its wait status, */
+        bool spawned;             /* planned and spawned; false: nothing ran, error says why */
+        bool setup_failed;        /* the sandbox's setup or the exec reported an error: */
+        int setup_step;           /*   at this step (STEP_EXEC: the exec itself), */
+        int setup_errno;          /*   with this errno */
+        char error[256];          /* why it did not start (not spawned, or setup failed) */
+        bool command_started;     /* the init said the command started */
+        bool exited;              /* the init (or the reaper of a plain job) saw the command end: */
+        int wait_status;          /*   its wait status, */
         uint64_t user_us, sys_us; /*   its CPU times */
-        uint64_t peak_rss;       /*   and its peak resident size in bytes (rusage) */
-        int init_code;           /* how the init itself ended: waitid's si_code (CLD_*) */
-        int init_status;         /*   and si_status (exit status or signal) */
+        uint64_t peak_rss;        /*   and its peak resident size in bytes (rusage) */
+        int init_code;            /* how the init itself ended: waitid's si_code (CLD_*) */
+        int init_status;          /*   and si_status (exit status or signal) */
         /* What the host did to it. */
-        bool timed_out;          /* the time limit fired and killed it */
-        bool killed_violation;   /* a refused system call whose action is kill killed it */
-        bool output_cut;         /* the output limit cut its output and killed it */
+        bool timed_out;        /* the time limit fired and killed it */
+        bool killed_violation; /* a refused system call whose action is kill killed it */
+        bool output_cut;       /* the output limit cut its output and killed it */
         /* What its cgroup saw (false and 0 without one). */
-        bool memory_limit_hit;   /* the OOM killer ran */
-        bool pids_limit_hit;     /* a fork or clone was refused */
+        bool memory_limit_hit;       /* the OOM killer ran */
+        bool pids_limit_hit;         /* a fork or clone was refused */
         uint64_t cgroup_peak_memory; /* bytes, 0 if unknown */
         /* The limits it ran under, and the cgroup backend that enforced memory and pids
          * (LIMIT_BY_NONE: the rlimit fallback). */

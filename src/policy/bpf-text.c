@@ -72,8 +72,8 @@ static void put_action(FILE *f, uint32_t k)
  * A holds on every path to it (or -1); updated to what A holds after it. */
 static void put_insn(FILE *f, const struct sock_filter *in, unsigned i, int64_t *loaded)
 {
-        static const char *const alu[] = { "add", "sub", "mul", "div", "or", "and", "lsh",
-                                           "rsh", "neg", "mod", "xor" };
+        static const char *const alu[] = { "add", "sub", "mul", "div", "or", "and",
+                                           "lsh", "rsh", "neg", "mod", "xor" };
         static const char *const jmp[] = { "ja", "jeq", "jgt", "jge", "jset" };
         unsigned cls = BPF_CLASS(in->code), op = BPF_OP(in->code) >> 4;
         char text[64];
@@ -118,8 +118,7 @@ static void put_insn(FILE *f, const struct sock_filter *in, unsigned i, int64_t 
                 snprintf(text, sizeof(text), "ret #0x%08x", in->k);
                 break;
         default:
-                snprintf(text, sizeof(text), "%s", BPF_MISCOP(in->code) == BPF_TAX ? "tax"
-                                                                                  : "txa");
+                snprintf(text, sizeof(text), "%s", BPF_MISCOP(in->code) == BPF_TAX ? "tax" : "txa");
                 *loaded = -1;
         }
         fprintf(f, "%5u: %-28s", i, text);
@@ -153,8 +152,9 @@ void policy_bpf_text(FILE *f, const char *spec, const struct sock_fprog *prog, b
         _cleanup_free_ int64_t *at = NULL;
         int64_t loaded;
 
-        fprintf(f, "# The %s program of %s: %u instructions. Jumps name the instruction\n"
-                   "# taken when the test holds, then the one taken when it does not.\n",
+        fprintf(f,
+                "# The %s program of %s: %u instructions. Jumps name the instruction\n"
+                "# taken when the test holds, then the one taken when it does not.\n",
                 kill ? "kill" : "notify", spec, prog->len);
         /* What A holds where: jumps go forward only, so one pass in order sees every path. */
         at = xmalloc(((size_t)prog->len + 1) * sizeof(*at));

@@ -22,6 +22,7 @@
  * it). Names that this architecture lacks (chown32, _llseek, ...) are kept so the list serves
  * every architecture; they never apply here. Left out on purpose: socketcall (on i386 it would
  * reach socket() past the family check below), clock_adjtime64 (sets the clock). */
+/* clang-format off */
 static const char *const allowed[] = {
         "_llseek", "_newselect", "accept", "accept4", "access", "alarm", "arch_prctl", "bind",
         "brk", "cachestat", "capget", "capset", "chdir", "chmod", "chown", "chown32",
@@ -79,9 +80,11 @@ static const char *const allowed[] = {
         "utime", "utimensat", "utimensat_time64", "utimes", "vfork", "vmsplice", "wait4", "waitid",
         "waitpid", "write", "writev",
 };
+/* clang-format on */
 
 /* Refused: each fails with EPERM and is reported, also when a policy changes the default action.
  * The comment says why. */
+/* clang-format off */
 static const char *const refused[] = {
         /* io_uring's operations never pass the seccomp filter (moby/moby#46762) */
         "io_uring_setup", "io_uring_enter", "io_uring_register",
@@ -136,6 +139,7 @@ static const char *const refused[] = {
         /* virtual 8086 mode, i386 only (and foreign ABIs are killed anyway) */
         "vm86", "vm86old",
 };
+/* clang-format on */
 
 /* clone's namespace flags. CLONE_NEWTIME (0x80) shares its bit with the exit signal in clone's
  * first argument, where a value of 128 or more is an invalid signal anyway. */
@@ -230,8 +234,8 @@ static int add_socket(struct rf_policy *p, rf_error *err)
                 if (r < 0)
                         return r;
         }
-        return allow_block_except(p, "socket", 0, 0, 6, socket_refused,
-                                  ARRAY_SIZE(socket_refused), err);
+        return allow_block_except(p, "socket", 0, 0, 6, socket_refused, ARRAY_SIZE(socket_refused),
+                                  err);
 }
 
 /* clone: allowed without namespace flags; each flag is also refused by its own rule so that it

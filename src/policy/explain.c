@@ -48,8 +48,8 @@ static void put_default(FILE *f, const struct rf_policy *p, const struct policy_
         char text[64];
 
         policy_text_default(&p->seccomp, text, sizeof(text));
-        fprintf(f, ", by the default action from %s: %s",
-                policy_trace_origin(t, "seccomp.default"), text);
+        fprintf(f, ", by the default action from %s: %s", policy_trace_origin(t, "seccomp.default"),
+                text);
 }
 
 /* The verdict on name (native number nr, or < 0 for a call of other architectures) with args. */
@@ -62,9 +62,10 @@ static int explain(FILE *f, const struct rf_policy *p, const struct policy_trace
 
         for (; args && args[n_args]; n_args++)
                 if (n_args == 6 || policy_parse_value(args[n_args], &a[n_args]) < 0)
-                        return rf_error_set(err, -EINVAL, "argument '%s' of %s: expected at most "
-                                                          "6 numbers or constant names such as "
-                                                          "TIOCSTI", args[n_args], name);
+                        return rf_error_set(err, -EINVAL,
+                                            "argument '%s' of %s: expected at most "
+                                            "6 numbers or constant names such as TIOCSTI",
+                                            args[n_args], name);
         if (n_args) {
                 const struct policy_syscall_rule *r = policy_match(p, nr, a);
                 fprintf(f, "%s(", name);
@@ -78,7 +79,8 @@ static int explain(FILE *f, const struct rf_policy *p, const struct policy_trace
                 else
                         put_default(f, p, t);
                 return (r ? r->action : p->seccomp.default_action) == POLICY_ACT_ALLOW
-                               ? RF_EXPLAIN_ALLOWED : RF_EXPLAIN_REFUSED;
+                               ? RF_EXPLAIN_ALLOWED
+                               : RF_EXPLAIN_REFUSED;
         }
         for (size_t i = 0; i < p->seccomp.n_rules; i++)
                 if (p->seccomp.rules[i].nr == nr) {
@@ -96,7 +98,8 @@ static int explain(FILE *f, const struct rf_policy *p, const struct policy_trace
                 else
                         put_default(f, p, t);
                 return (last ? last->action : p->seccomp.default_action) == POLICY_ACT_ALLOW
-                               ? RF_EXPLAIN_ALLOWED : RF_EXPLAIN_REFUSED;
+                               ? RF_EXPLAIN_ALLOWED
+                               : RF_EXPLAIN_REFUSED;
         }
         fputs("depends on its arguments; the last rule that holds decides:\n", f);
         for (size_t i = 0; i < p->seccomp.n_rules; i++) {
@@ -120,8 +123,10 @@ int policy_explain(FILE *f, const struct rf_policy *p, const struct policy_trace
         int verdict;
 
         if (nr < 0) {
-                fprintf(f, "%s: not a system call of this architecture; the filter never sees "
-                           "it (other ABIs kill the job)", name);
+                fprintf(f,
+                        "%s: not a system call of this architecture; "
+                        "the filter never sees it (other ABIs kill the job)",
+                        name);
                 verdict = RF_EXPLAIN_REFUSED;
         } else {
                 verdict = explain(f, p, t, name, nr, args, err);

@@ -52,9 +52,9 @@ static const char *check_rules(const struct policy_seccomp *s)
         for (size_t i = 0; i < s->n_rules; i++) {
                 const struct policy_syscall_rule *r = &s->rules[i];
 
-                if (!r->name[0] || strspn(r->name, "abcdefghijklmnopqrstuvwxyz"
-                                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
-                                           strlen(r->name))
+                if (!r->name[0] ||
+                    strspn(r->name, "abcdefghijklmnopqrstuvwxyz"
+                                    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(r->name))
                         return "a rule's name is not a C identifier";
                 if (strcmp(r->origin, s->rules[0].origin) != 0 || strpbrk(r->origin, "\"\\\n"))
                         return "the rules' origins differ or cannot be printed";
@@ -88,8 +88,7 @@ static void emit_rules(const struct policy_seccomp *s)
                 for (unsigned k = 0; k < s->rules[i].n_conds; k++) {
                         const struct policy_arg_cond *c = &s->rules[i].conds[k];
                         printf("        { %u, %s, 0x%" PRIx64 "ULL, 0x%" PRIx64 "ULL }, /* %s */\n",
-                               c->index, cmp_names[c->op], c->value, c->value2,
-                               s->rules[i].name);
+                               c->index, cmp_names[c->op], c->value, c->value2, s->rules[i].name);
                 }
         printf("};\n\n");
 }

@@ -22,6 +22,7 @@
 /* Each group names system calls, or other groups by their @name. Names that this architecture
  * or this libseccomp lacks are skipped when a group is used, so one table serves all. Groups of
  * calls the default policy refuses say so in their description. */
+/* clang-format off */
 static const struct policy_group groups[] = {
         { "@aio", "asynchronous I/O (not io_uring: see @io-uring)",
           G("io_cancel", "io_destroy", "io_getevents", "io_pgetevents", "io_pgetevents_time64",
@@ -133,6 +134,7 @@ static const struct policy_group groups[] = {
             "prlimit64", "readlink", "readlinkat", "set_tid_address", "stat", "statx", "uname",
             "clock_gettime", "clock_getres", "gettimeofday", "time") },
 };
+/* clang-format on */
 
 /* The i-th group, or NULL past the last. */
 const struct policy_group *policy_group_at(size_t i)
@@ -179,6 +181,7 @@ void policy_group_expand(const struct policy_group *g, struct strv *out)
 
 /* ---- constants ---------------------------------------------------------------------------- */
 
+/* clang-format off */
 #define C(name) { #name, (uint64_t)(name) }
 
 /* The names argument conditions may use, with this architecture's values. */
@@ -221,6 +224,7 @@ static const struct {
         C(MAP_GROWSDOWN), C(MAP_NORESERVE), C(MAP_POPULATE), C(MAP_STACK),
         C(MAP_FIXED_NOREPLACE),
 };
+/* clang-format on */
 
 /* The value of the constant called name; 0 when found, -ENOENT when not. */
 int policy_constant(const char *name, size_t len, uint64_t *ret)

@@ -72,22 +72,26 @@ int policy_lex_atom(const struct pos *at, const char **s, uint64_t *ret, rf_erro
                 *ret = strtoull(num, &end, 0);
                 if (errno == ERANGE)
                         return policy_lex_fail(at, t, err,
-                                               "number '%s' is too large, expected at most "
-                                               "0xffffffffffffffff", num);
+                                               "number '%s' is too large, "
+                                               "expected at most 0xffffffffffffffff",
+                                               num);
                 if (*end || n > 38)
                         return policy_lex_fail(at, t, err,
-                                               "invalid number '%s', expected decimal, 0x hex "
-                                               "or 0 octal digits", num);
+                                               "invalid number '%s', expected decimal, "
+                                               "0x hex or 0 octal digits",
+                                               num);
         } else if (n && (isupper((unsigned char)*t) || *t == '_')) {
                 if (policy_constant(t, n, ret) < 0)
                         return policy_lex_fail(at, t, err,
-                                               "unknown constant '%.*s', expected a number or a "
-                                               "name such as AF_UNIX, TIOCSTI, CLONE_NEWUSER, "
-                                               "O_WRONLY or PROT_EXEC", (int)n, t);
+                                               "unknown constant '%.*s', "
+                                               "expected a number or a name such as AF_UNIX, "
+                                               "TIOCSTI, CLONE_NEWUSER, O_WRONLY or PROT_EXEC",
+                                               (int)n, t);
         } else {
                 return policy_lex_fail(at, t, err,
                                        "unexpected %s, expected a number or a constant name "
-                                       "such as AF_UNIX", policy_lex_seen(t, buf, sizeof(buf)));
+                                       "such as AF_UNIX",
+                                       policy_lex_seen(t, buf, sizeof(buf)));
         }
         *s = t + n;
         return 0;
@@ -135,8 +139,8 @@ int policy_lex_lines(FILE *f, const char *path,
                         line[--len] = '\0';
                 snprintf(origin, sizeof(origin), "%s:%u", path, lineno);
                 if (strlen(line) != (size_t)len)
-                        r = policy_lex_fail(&at, line + strlen(line), err, "unexpected NUL byte, "
-                                                                           "expected text");
+                        r = policy_lex_fail(&at, line + strlen(line), err,
+                                            "unexpected NUL byte, expected text");
                 else
                         r = fn(ctx, &at, line);
         }

@@ -126,9 +126,11 @@ static int resolve(const struct loader *l, const struct pos *at, const char *whe
                         return 0;
                 }
                 free(local);
-                return policy_lex_fail(at, where, err, "no policy named '%s' in " RF_POLICY_DIR
-                                       " or ./policies, expected default, none, an installed "
-                                       "name such as build, or a path", spec);
+                return policy_lex_fail(at, where, err,
+                                       "no policy named '%s' in " RF_POLICY_DIR
+                                       " or ./policies, expected default, none, "
+                                       "an installed name such as build, or a path",
+                                       spec);
         }
         *ret_kind = ends_with(spec, ".json") ? SPEC_JSON : SPEC_FILE;
         if (spec[0] == '/' || !dir || !*dir || !strcmp(dir, "."))
@@ -193,8 +195,7 @@ static int load_json(struct loader *l, const struct pos *at, const char *where, 
         return 0;
 }
 
-static int load_file(struct loader *l, const char *path, const struct pos *from,
-                     const char *where);
+static int load_file(struct loader *l, const char *path, const struct pos *from, const char *where);
 
 int policy_include(struct loader *l, const struct pos *at, const char *word, const char *arg)
 {
@@ -222,8 +223,7 @@ int policy_include(struct loader *l, const struct pos *at, const char *word, con
 }
 
 /* "a -> b -> c" for the files from index i down, then path. */
-static void cycle_text(const struct loader *l, size_t i, const char *path, char *buf,
-                       size_t size)
+static void cycle_text(const struct loader *l, size_t i, const char *path, char *buf, size_t size)
 {
         size_t n = 0;
 
@@ -272,23 +272,24 @@ static FILE *open_file(const struct loader *l, const char *path, char **ret_real
 }
 
 /* Read path (shown as it is written), included from position from (NULL: the top). */
-static int load_file(struct loader *l, const char *path, const struct pos *from,
-                     const char *where)
+static int load_file(struct loader *l, const char *path, const struct pos *from, const char *where)
 {
         _cleanup_fclose_ FILE *f = NULL;
         char *real, chain[200];
         int r, e;
 
         if (l->depth == POLICY_MAX_DEPTH)
-                return policy_lex_fail(from, where, l->err, "includes nested deeper than %d, "
-                                                            "expected fewer", POLICY_MAX_DEPTH);
+                return policy_lex_fail(from, where, l->err,
+                                       "includes nested deeper than %d, expected fewer",
+                                       POLICY_MAX_DEPTH);
         f = open_file(l, path, &real);
         if (!f) {
                 e = errno;
                 if (from)
-                        return policy_lex_fail(from, where, l->err, "cannot read '%s': %s, "
-                                                                    "expected a readable policy "
-                                                                    "file", path, strerror(e));
+                        return policy_lex_fail(from, where, l->err,
+                                               "cannot read '%s': %s, "
+                                               "expected a readable policy file",
+                                               path, strerror(e));
                 return rf_error_set(l->err, -e, "cannot read policy file '%s': %s", path,
                                     strerror(e));
         }
@@ -296,9 +297,10 @@ static int load_file(struct loader *l, const char *path, const struct pos *from,
                 if (!strcmp(l->real[i], real)) {
                         free(real);
                         cycle_text(l, i, path, chain, sizeof(chain));
-                        return policy_lex_fail(from, where, l->err, "include cycle: %s, expected "
-                                                                    "files that do not include "
-                                                                    "each other", chain);
+                        return policy_lex_fail(from, where, l->err,
+                                               "include cycle: %s, expected "
+                                               "files that do not include each other",
+                                               chain);
                 }
         l->real[l->depth] = real;
         l->chain[l->depth++] = xstrdup(path);
@@ -318,8 +320,7 @@ int policy_load_file(struct rf_policy *p, const char *path, rf_error *err)
         return load_file(&l, path, NULL, NULL);
 }
 
-int policy_load(struct rf_policy *p, const char *spec, struct policy_trace *trace,
-                rf_error *err)
+int policy_load(struct rf_policy *p, const char *spec, struct policy_trace *trace, rf_error *err)
 {
         struct loader l = { .p = p, .trace = trace, .err = err };
         struct pos top = { NULL, 0, spec, NULL };
@@ -349,7 +350,7 @@ int policy_load_mem(struct rf_policy *p, const struct policy_mem_file *files, si
                 return rf_error_set(err, -EINVAL, "policy_load_mem: no policy or files");
         for (size_t i = 0; i < n_files; i++)
                 if (!files[i].name || (!files[i].text && files[i].len))
-                        return rf_error_set(err, -EINVAL, "policy_load_mem: file %zu has no name "
-                                                          "or text", i);
+                        return rf_error_set(err, -EINVAL,
+                                            "policy_load_mem: file %zu has no name or text", i);
         return load_file(&l, files[0].name, NULL, NULL);
 }

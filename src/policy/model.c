@@ -142,7 +142,8 @@ int policy_errno_from_name(const char *name)
         static const struct {
                 const char *name;
                 int e;
-        } aliases[] = { { "EWOULDBLOCK", EWOULDBLOCK }, { "EDEADLOCK", EDEADLOCK },
+        } aliases[] = { { "EWOULDBLOCK", EWOULDBLOCK },
+                        { "EDEADLOCK", EDEADLOCK },
                         { "ENOTSUP", ENOTSUP } };
 
         if (!name || name[0] != 'E')

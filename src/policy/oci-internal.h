@@ -15,19 +15,19 @@ struct oci_import {
         const char *file;
         const char *base; /* "" or "linux.seccomp." */
         rf_error *err;
-        unsigned kernel[2]; /* the running kernel's major.minor */
+        unsigned kernel[2];   /* the running kernel's major.minor */
         struct rf_policy tmp; /* only .seccomp is used; moved into the caller's on success */
         struct policy_seccomp_import info;
 };
 
 /* One entry of a profile's syscalls, read (oci_entry_done frees it). */
 struct oci_entry {
-        json_t *names;                 /* a non-empty array of strings */
+        json_t *names; /* a non-empty array of strings */
         enum policy_action action;
         int errno_val;
         struct policy_arg_cond *conds; /* n_conds of them, as written */
         size_t n_conds;
-        bool applies;                  /* its includes and excludes let it apply here */
+        bool applies; /* its includes and excludes let it apply here */
 };
 
 /* Read path as JSON into *ret (the caller's); syntax errors say where

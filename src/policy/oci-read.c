@@ -52,6 +52,7 @@ static const struct action_map {
         { "SCMP_ACT_NOTIFY", POLICY_ACT_REPORT, EPERM },
 };
 
+/* clang-format off */
 static const struct {
         const char *name;
         enum policy_cmp op;
@@ -61,9 +62,11 @@ static const struct {
         { "SCMP_CMP_GT", POLICY_CMP_GT },  { "SCMP_CMP_GE", POLICY_CMP_GE },
         { "SCMP_CMP_MASKED_EQ", POLICY_CMP_MASKED_EQ },
 };
+/* clang-format on */
 
 /* The names includes.arches and excludes.arches may give the native architecture: Go's GOARCH
  * (what moby compares), the kernel's and libseccomp's. */
+/* clang-format off */
 static const char *const native_arches[] = {
 #if defined(__x86_64__) && !defined(__ILP32__)
         "amd64", "x86_64", "SCMP_ARCH_X86_64",
@@ -78,6 +81,7 @@ static const char *const native_arches[] = {
 #endif
         NULL,
 };
+/* clang-format on */
 
 /* "FILE: [linux.seccomp.]WHERE: what" as an -EINVAL error; fmt starts with the JSON path. */
 __attribute__((format(printf, 2, 3))) static int fail(struct oci_import *im, const char *fmt, ...)
@@ -137,8 +141,7 @@ static int get_errno(struct oci_import *im, const json_t *v, const char *path, i
         if (r < 0)
                 return r;
         if (e == 0)
-                return fail(im, "%s: 0 is not an errno, expected a number from 1 (EPERM) up",
-                            path);
+                return fail(im, "%s: 0 is not an errno, expected a number from 1 (EPERM) up", path);
         if (e > 4094) {
                 e = 4094;
                 im->info.n_errno_capped++;
@@ -170,8 +173,9 @@ static int get_action(struct oci_import *im, const json_t *name, const json_t *e
                 return fail(im, "%s: unknown action '%s', expected " ACTIONS, path, s);
         /* The runtime spec: an errno given to an action that takes none is an error. */
         if (errno_json && strcmp(s, "SCMP_ACT_ERRNO") != 0 && strcmp(s, "SCMP_ACT_TRACE") != 0)
-                return fail(im, "%s: given for %s, but only SCMP_ACT_ERRNO and SCMP_ACT_TRACE "
-                            "take one", errno_path, s);
+                return fail(im,
+                            "%s: given for %s, but only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take one",
+                            errno_path, s);
         if (errno_json && !strcmp(s, "SCMP_ACT_ERRNO")) {
                 r = get_errno(im, errno_json, errno_path, &e);
                 if (r < 0)
@@ -199,7 +203,7 @@ static int get_strings(struct oci_import *im, const json_t *v, const char *path,
                 return 0;
         if (!json_is_array(v))
                 return fail(im, "%s: expected an array of strings, got %s", path, kind(v));
-        json_array_foreach (v, i, s) {
+        json_array_foreach(v, i, s) {
                 if (!json_is_string(s))
                         return fail(im, "%s[%zu]: expected a string, got %s", path, i, kind(s));
                 for (size_t k = 0; native_arches[k]; k++)
@@ -298,15 +302,16 @@ static int get_conds(struct oci_import *im, const json_t *args, const char *path
         if (!json_is_array(args))
                 return fail(im, "%s: expected an array of conditions, got %s", path, kind(args));
         conds = xcalloc(json_array_size(args) + 1, sizeof(*conds));
-        json_array_foreach (args, i, a) {
+        json_array_foreach(args, i, a) {
                 struct policy_arg_cond *c = &conds[i];
                 const json_t *op, *two;
                 uint64_t index;
                 size_t k;
 
                 if (!json_is_object(a))
-                        return fail(im, "%s[%zu]: expected an object with index, value and op, "
-                                    "got %s", path, i, kind(a));
+                        return fail(im,
+                                    "%s[%zu]: expected an object with index, value and op, got %s",
+                                    path, i, kind(a));
                 snprintf(sub, sizeof(sub), "%s[%zu].index", path, i);
                 r = get_uint(im, get(a, "index"), sub, &index);
                 if (r < 0)
@@ -357,15 +362,17 @@ static int get_names(struct oci_import *im, const json_t *e, size_t i, json_t **
                 return 0;
         }
         if (!names)
-                return fail(im, "syscalls[%zu]: no system call names, expected 'names' (a list "
-                            "of names) or 'name'", i);
+                return fail(im,
+                            "syscalls[%zu]: no system call names, "
+                            "expected 'names' (a list of names) or 'name'",
+                            i);
         if (!json_is_array(names) || json_array_size(names) == 0)
                 return fail(im, "syscalls[%zu].names: expected a non-empty array of names, got %s",
                             i, json_is_array(names) ? "an empty one" : kind(names));
-        json_array_foreach (names, k, s)
+        json_array_foreach(names, k, s)
                 if (!json_is_string(s))
-                        return fail(im, "syscalls[%zu].names[%zu]: expected a string, got %s", i,
-                                    k, kind(s));
+                        return fail(im, "syscalls[%zu].names[%zu]: expected a string, got %s", i, k,
+                                    kind(s));
         *ret = json_incref(names);
         return 0;
 }
@@ -385,10 +392,12 @@ static int check_arches(struct oci_import *im, const json_t *prof)
                 return r;
         if (!json_is_array(map))
                 return fail(im, "archMap: expected an array, got %s", kind(map));
-        json_array_foreach (map, i, m) {
+        json_array_foreach(map, i, m) {
                 if (!json_is_object(m) || !json_is_string(get(m, "architecture")))
-                        return fail(im, "archMap[%zu]: expected an object with an architecture "
-                                    "string such as SCMP_ARCH_X86_64", i);
+                        return fail(im,
+                                    "archMap[%zu]: expected an object with an architecture "
+                                    "string such as SCMP_ARCH_X86_64",
+                                    i);
                 snprintf(path, sizeof(path), "archMap[%zu].subArchitectures", i);
                 r = get_strings(im, get(m, "subArchitectures"), path, &unused);
                 if (r < 0)
@@ -408,9 +417,8 @@ int oci_load(const char *path, json_t **ret, rf_error *err)
         /* Duplicate keys are refused: two defaultActions would leave the reader guessing. */
         *ret = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
         if (!*ret)
-                return rf_error_set(err, ferror(f) ? -EIO : -EINVAL,
-                                    "%s:%d:%d: syntax error: %s", path, jerr.line, jerr.column,
-                                    jerr.text);
+                return rf_error_set(err, ferror(f) ? -EIO : -EINVAL, "%s:%d:%d: syntax error: %s",
+                                    path, jerr.line, jerr.column, jerr.text);
         return 0;
 }
 
@@ -463,9 +471,8 @@ int oci_read_profile(struct oci_import *im, const json_t *root, enum policy_acti
         r = find_profile(im, root, &prof);
         if (r < 0)
                 return r;
-        r = get_action(im, get(prof, "defaultAction"),
-                       get(prof, "defaultErrnoRet"), "defaultAction",
-                       "defaultErrnoRet", ret_action, ret_errno);
+        r = get_action(im, get(prof, "defaultAction"), get(prof, "defaultErrnoRet"),
+                       "defaultAction", "defaultErrnoRet", ret_action, ret_errno);
         if (r >= 0)
                 r = check_arches(im, prof);
         if (r < 0)
@@ -491,8 +498,8 @@ int oci_read_entry(struct oci_import *im, const json_t *e, size_t i, struct oci_
                 return r;
         snprintf(path, sizeof(path), "syscalls[%zu].action", i);
         snprintf(errno_path, sizeof(errno_path), "syscalls[%zu].errnoRet", i);
-        r = get_action(im, get(e, "action"), get(e, "errnoRet"), path,
-                       errno_path, &ret->action, &ret->errno_val);
+        r = get_action(im, get(e, "action"), get(e, "errnoRet"), path, errno_path, &ret->action,
+                       &ret->errno_val);
         if (r < 0)
                 return r;
         snprintf(path, sizeof(path), "syscalls[%zu].args", i);

@@ -54,8 +54,8 @@ static int add_name(struct oci_import *im, const char *name, enum policy_action 
         }
         for (size_t k = 0; k < (split ? n : 1); k++) {
                 r = policy_add_syscall_rule(&im->tmp, name, action, errno_val,
-                                            split ? &conds[k] : conds,
-                                            split ? 1 : (unsigned)n, origin, origin, im->err);
+                                            split ? &conds[k] : conds, split ? 1 : (unsigned)n,
+                                            origin, origin, im->err);
                 if (r < 0)
                         return r;
                 im->info.n_rules++;
@@ -97,7 +97,7 @@ static int import_entry(struct oci_import *im, const json_t *e, size_t i)
                 return 0;
         }
         snprintf(origin, sizeof(origin), "%s %ssyscalls[%zu]", im->file, im->base, i);
-        json_array_foreach (en.names, k, name) {
+        json_array_foreach(en.names, k, name) {
                 r = add_name(im, json_string_value(name), en.action, en.errno_val, en.conds,
                              en.n_conds, same_arg_twice(en.conds, en.n_conds), origin);
                 if (r < 0)
@@ -154,8 +154,8 @@ int policy_import_seccomp_json_mem(struct rf_policy *p, const char *name, const 
         json_error_t jerr;
 
         if (!p || !name || (!text && len))
-                return rf_error_set(err, -EINVAL, "policy_import_seccomp_json_mem: no policy, "
-                                                  "name or text");
+                return rf_error_set(err, -EINVAL,
+                                    "policy_import_seccomp_json_mem: no policy, name or text");
         root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &jerr);
         if (!root)
                 return rf_error_set(err, -EINVAL, "%s:%d:%d: syntax error: %s", name, jerr.line,

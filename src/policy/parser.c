@@ -23,7 +23,6 @@
 
 /* ---- argument conditions -------------------------------------------------------------------- */
 
-
 /* atom ( '|' atom )*: constants or'ed together (CLONE_NEWNS | CLONE_NEWUSER). */
 static int parse_operand(const struct pos *at, const char **s, uint64_t *ret, rf_error *err)
 {
@@ -73,7 +72,8 @@ static int parse_cond(const struct pos *at, const char **s, struct policy_arg_co
                         return policy_lex_fail(at, t, err,
                                                "unexpected %s, expected '==' after the mask "
                                                "(seccomp compares masked arguments only for "
-                                               "equality)", policy_lex_seen(t, buf, sizeof(buf)));
+                                               "equality)",
+                                               policy_lex_seen(t, buf, sizeof(buf)));
                 t += 2;
                 c->op = POLICY_CMP_MASKED_EQ;
                 *s = t;
@@ -113,8 +113,9 @@ static int parse_and(const struct pos *at, const char **s, struct alt *a, rf_err
                         if (a->conds[k].index == c.index)
                                 return policy_lex_fail(at, t, err,
                                                        "arg%u is compared twice in one rule, "
-                                                       "which seccomp cannot do, expected each "
-                                                       "argument once between '||'", c.index);
+                                                       "which seccomp cannot do, "
+                                                       "expected each argument once between '||'",
+                                                       c.index);
                 a->conds[a->n++] = c; /* at most 6: each of arg0..arg5 once */
                 *s = policy_lex_skip_ws(*s);
                 if (strncmp(*s, "&&", 2) != 0)
@@ -128,13 +129,14 @@ static int parse_and(const struct pos *at, const char **s, struct alt *a, rf_err
 static const struct {
         const char *key;
         enum policy_action action;
-} rule_keys[] = { { "seccomp.allow", POLICY_ACT_ALLOW },   { "seccomp.deny", POLICY_ACT_ERRNO },
-                  { "seccomp.report", POLICY_ACT_REPORT }, { "seccomp.kill", POLICY_ACT_KILL },
+} rule_keys[] = { { "seccomp.allow", POLICY_ACT_ALLOW },
+                  { "seccomp.deny", POLICY_ACT_ERRNO },
+                  { "seccomp.report", POLICY_ACT_REPORT },
+                  { "seccomp.kill", POLICY_ACT_KILL },
                   { "seccomp.errno", POLICY_ACT_ERRNO } };
 
 /* Names and groups up to ':', an errno or the end; adds their system calls to names. */
-static int parse_targets(const struct pos *at, const char **s, struct strv *names,
-                         rf_error *err)
+static int parse_targets(const struct pos *at, const char **s, struct strv *names, rf_error *err)
 {
         const char *t = policy_lex_skip_ws(*s);
         char buf[48];
@@ -155,9 +157,10 @@ static int parse_targets(const struct pos *at, const char **s, struct strv *name
                         g = n > 1 ? policy_group_find(name) : NULL;
                         if (!g)
                                 return policy_lex_fail(at, t, err,
-                                                       "unknown group '%.*s', expected one of "
-                                                       "`ringfence policy groups` such as "
-                                                       "@file-system", (int)n, t);
+                                                       "unknown group '%.*s', "
+                                                       "expected one of `ringfence policy "
+                                                       "groups` such as @file-system",
+                                                       (int)n, t);
                         policy_group_expand(g, names);
                 } else {
                         n = strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789_");
@@ -171,9 +174,10 @@ static int parse_targets(const struct pos *at, const char **s, struct strv *name
                         if (n >= sizeof(name) ||
                             seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR)
                                 return policy_lex_fail(at, t, err,
-                                                       "unknown system call '%.*s', expected a "
-                                                       "name such as openat, or a group such as "
-                                                       "@file-system", (int)n, t);
+                                                       "unknown system call '%.*s', "
+                                                       "expected a name such as openat, "
+                                                       "or a group such as @file-system",
+                                                       (int)n, t);
                         strv_push(names, name);
                 }
                 count++;
@@ -203,8 +207,9 @@ static int parse_errno_word(const struct pos *at, const char **s, int *ret, rf_e
                                                "errno %s is out of range, expected 1 to 4094", w);
         } else if ((e = policy_errno_from_name(w)) < 0) {
                 return policy_lex_fail(at, t, err,
-                                       "unknown errno name '%s', expected a name such as EPERM "
-                                       "or ENOSYS", w);
+                                       "unknown errno name '%s', "
+                                       "expected a name such as EPERM or ENOSYS",
+                                       w);
         }
         *ret = e;
         *s = t + n;
@@ -238,12 +243,14 @@ static int parse_rule(struct loader *l, const struct pos *at, size_t k, const ch
                 }
                 if (r >= 0 && *s)
                         r = policy_lex_fail(at, s, l->err,
-                                            "unexpected %s, expected '&&', '||' or the end of "
-                                            "the line", policy_lex_seen(s, buf, sizeof(buf)));
+                                            "unexpected %s, expected '&&', "
+                                            "'||' or the end of the line",
+                                            policy_lex_seen(s, buf, sizeof(buf)));
         } else if (r >= 0 && *s) {
                 r = policy_lex_fail(at, s, l->err,
-                                    "unexpected %s, expected ':' and argument conditions, or "
-                                    "the end of the line", policy_lex_seen(s, buf, sizeof(buf)));
+                                    "unexpected %s, expected ':' and argument conditions, "
+                                    "or the end of the line",
+                                    policy_lex_seen(s, buf, sizeof(buf)));
         }
         for (size_t i = 0; r >= 0 && i < names.n; i++)
                 for (size_t a = 0; r >= 0 && a < (n_alts ? n_alts : 1); a++) {
@@ -294,8 +301,8 @@ static int parse_clear(struct loader *l, const struct pos *at, const char *v)
         if (n == 7 && !strncmp(v, "seccomp", 7)) {
                 if (some && (r = parse_targets(at, &rest, &names, l->err)) >= 0 && *rest)
                         r = policy_lex_fail(at, rest, l->err,
-                                            "unexpected %s, expected system call names "
-                                            "or groups", policy_lex_seen(rest, buf, sizeof(buf)));
+                                            "unexpected %s, expected system call names or groups",
+                                            policy_lex_seen(rest, buf, sizeof(buf)));
                 if (r >= 0)
                         drop_rules(p, some ? &names : NULL);
                 strv_done(&names);
@@ -319,8 +326,8 @@ static int parse_clear(struct loader *l, const struct pos *at, const char *v)
                 p->n_fds = 0;
         } else {
                 return policy_lex_fail(at, v, l->err,
-                                       "unexpected %s, expected seccomp, fs, env or fd after "
-                                       "clear", policy_lex_seen(v, buf, sizeof(buf)));
+                                       "unexpected %s, expected seccomp, fs, env or fd after clear",
+                                       policy_lex_seen(v, buf, sizeof(buf)));
         }
         return 0;
 }
@@ -340,7 +347,8 @@ static int expand_vars(const struct pos *at, const char *v, char **ret, rf_error
         for (const char *s = v; *s; s++) {
                 const char *val = NULL, *name = s + 1 + (s[1] == '{');
                 size_t n = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0"
-                                        "123456789"), i;
+                                        "123456789"),
+                       i;
 
                 if (*s != '$') {
                         fputc(*s, f);
@@ -359,11 +367,13 @@ static int expand_vars(const struct pos *at, const char *v, char **ret, rf_error
                         free(buf);
                         if (i < ARRAY_SIZE(names))
                                 return policy_lex_fail(at, s, err,
-                                                       "unterminated '${%.*s', expected '}' "
-                                                       "after the name", (int)n, name);
+                                                       "unterminated '${%.*s', "
+                                                       "expected '}' after the name",
+                                                       (int)n, name);
                         return policy_lex_fail(at, s, err,
-                                               "unknown variable '$%.*s', expected $HOME, $PWD "
-                                               "or $TMPDIR ($$ for a '$')", (int)n, name);
+                                               "unknown variable '$%.*s', "
+                                               "expected $HOME, $PWD or $TMPDIR ($$ for a '$')",
+                                               (int)n, name);
                 }
                 if (i == 1)
                         val = getcwd(cwd, sizeof(cwd));
@@ -376,7 +386,8 @@ static int expand_vars(const struct pos *at, const char *v, char **ret, rf_error
                         free(buf);
                         return policy_lex_fail(at, s, err,
                                                "$%s is not set, expected it in ringfence's "
-                                               "environment", names[i]);
+                                               "environment",
+                                               names[i]);
                 }
                 fputs(val, f);
                 s = name + n - 1 + (s[1] == '{');
@@ -395,8 +406,9 @@ static int set_identity(struct loader *l, const struct pos *at, const char *v)
 
         if (strcmp(v, "user") != 0 && strcmp(v, "root") != 0 && !caller)
                 return policy_lex_fail(at, v, l->err,
-                                       "identity: invalid value '%s', expected user, root or "
-                                       "caller", v);
+                                       "identity: invalid value '%s', "
+                                       "expected user, root or caller",
+                                       v);
         r = policy_set(l->p, "identity", caller ? "user" : v, NULL, l->err);
         if (r >= 0)
                 l->p->caller_identity = caller;
@@ -409,8 +421,8 @@ static void trace_setting(struct loader *l, const char *key, const char *v, cons
         char tk[128];
 
         /* Filesystem and seccomp rules keep their own origins. */
-        if (!strncmp(key, "fs.", 3) || (!strncmp(key, "seccomp.", 8) &&
-                                        strcmp(key, "seccomp.default") != 0))
+        if (!strncmp(key, "fs.", 3) ||
+            (!strncmp(key, "seccomp.", 8) && strcmp(key, "seccomp.default") != 0))
                 return;
         if (!strcmp(key, "env.pass") || !strcmp(key, "fd"))
                 snprintf(tk, sizeof(tk), "%s %s", key, v);
@@ -446,8 +458,9 @@ static int apply_setting(struct loader *l, const struct pos *at, const char *key
                         return r;
                 if (expanded[0] != '/')
                         return policy_lex_fail(at, v, l->err,
-                                               "%s: '%s' is not an absolute path, expected one "
-                                               "such as /srv/data or $PWD/out", key, expanded);
+                                               "%s: '%s' is not an absolute path, "
+                                               "expected one such as /srv/data or $PWD/out",
+                                               key, expanded);
         }
         r = policy_set(l->p, key, expanded ? expanded : v, at->origin, &e);
         if (r < 0) {
@@ -456,9 +469,8 @@ static int apply_setting(struct loader *l, const struct pos *at, const char *key
                 if (at->origin && !strncmp(msg, at->origin, strlen(at->origin)) &&
                     !strncmp(msg + strlen(at->origin), ": ", 2))
                         msg += strlen(at->origin) + 2;
-                return policy_lex_fail(at, !strncmp(msg,
-                                       "unknown setting", 15) ? key_at : v, l->err, "%s",
-                                       msg);
+                return policy_lex_fail(at, !strncmp(msg, "unknown setting", 15) ? key_at : v,
+                                       l->err, "%s", msg);
         }
 out:
         if (r >= 0)

@@ -43,14 +43,14 @@ struct policy_fs_rule {
 
 /* Limits; 0 means "not set". */
 struct policy_limits {
-        uint64_t timeout_ms;  /* wall clock */
-        uint64_t cpu_ms;      /* CPU time */
-        uint64_t memory;      /* bytes */
-        uint64_t pids;        /* processes and threads */
-        uint64_t files;       /* open files per process */
-        uint64_t file_size;   /* bytes per file written */
-        uint64_t output;      /* bytes of stdout+stderr */
-        uint64_t tmp_size;    /* bytes of the private /tmp (default 64M) */
+        uint64_t timeout_ms; /* wall clock */
+        uint64_t cpu_ms;     /* CPU time */
+        uint64_t memory;     /* bytes */
+        uint64_t pids;       /* processes and threads */
+        uint64_t files;      /* open files per process */
+        uint64_t file_size;  /* bytes per file written */
+        uint64_t output;     /* bytes of stdout+stderr */
+        uint64_t tmp_size;   /* bytes of the private /tmp (default 64M) */
 };
 
 /* What a seccomp rule does when it matches. */
@@ -62,8 +62,15 @@ enum policy_action {
 };
 
 /* An argument condition: (arg[index] & mask) OP value, as libseccomp's SCMP_CMP_*. */
-enum policy_cmp { POLICY_CMP_EQ, POLICY_CMP_NE, POLICY_CMP_LT, POLICY_CMP_LE, POLICY_CMP_GT,
-                  POLICY_CMP_GE, POLICY_CMP_MASKED_EQ };
+enum policy_cmp {
+        POLICY_CMP_EQ,
+        POLICY_CMP_NE,
+        POLICY_CMP_LT,
+        POLICY_CMP_LE,
+        POLICY_CMP_GT,
+        POLICY_CMP_GE,
+        POLICY_CMP_MASKED_EQ
+};
 
 struct policy_arg_cond {
         unsigned index;
@@ -98,7 +105,7 @@ struct rf_policy {
         bool as_root;
         bool hostname_set;
         char hostname[64];
-        char *cwd;        /* working directory inside; NULL = the caller's */
+        char *cwd;            /* working directory inside; NULL = the caller's */
         struct strv env_pass; /* names; a trailing '*' matches a prefix (LC_*) */
         struct strv env_set;  /* NAME=VALUE */
         int *fds;
@@ -226,7 +233,8 @@ int policy_load_file(struct rf_policy *p, const char *path, rf_error *err);
 
 /* A policy file in memory, for policy_load_mem. */
 struct policy_mem_file {
-        const char *name; /* as errors show it and includes name it: "main.policy", "sub/a.policy" */
+        /* as errors show it and includes name it: "main.policy", "sub/a.policy" */
+        const char *name;
         const char *text; /* len bytes, not NUL-terminated */
         size_t len;
 };
@@ -241,8 +249,7 @@ int policy_load_mem(struct rf_policy *p, const struct policy_mem_file *files, si
 /* Apply what spec names onto p: the built-in "default" or "none" (which replace all of p), a
  * NAME (RF_POLICY_DIR/NAME.policy, then ./policies/NAME.policy), a policy FILE, or a FILE.json
  * seccomp profile (replaces p's seccomp part). trace (may be NULL) records origins. */
-int policy_load(struct rf_policy *p, const char *spec, struct policy_trace *trace,
-                rf_error *err);
+int policy_load(struct rf_policy *p, const char *spec, struct policy_trace *trace, rf_error *err);
 
 /* Fill p with the built-in policy "none": no sandbox (every namespace off, the host network,
  * the caller's identity, seccomp allows everything, no limits). Returns 0 or -errno. */

@@ -25,9 +25,9 @@ typedef int (*setter)(struct rf_policy *p, const struct setting *s, const char *
 struct setting {
         const char *key;
         setter set;
-        unsigned arg;  /* namespace bit, fs kind or policy action */
-        size_t off;    /* limits: offset of the field in struct policy_limits */
-        uint64_t max;  /* counted limits: the largest value */
+        unsigned arg; /* namespace bit, fs kind or policy action */
+        size_t off;   /* limits: offset of the field in struct policy_limits */
+        uint64_t max; /* counted limits: the largest value */
 };
 
 static int invalid(rf_error *err, const struct setting *s, const char *v, const char *expected)
@@ -56,8 +56,8 @@ static int set_namespace(struct rf_policy *p, const struct setting *s, const cha
         return 0;
 }
 
-static int set_net(struct rf_policy *p, const struct setting *s, const char *v,
-                   const char *origin, rf_error *err)
+static int set_net(struct rf_policy *p, const struct setting *s, const char *v, const char *origin,
+                   rf_error *err)
 {
         (void)origin;
         /* none and loopback are the same: a private network namespace with only its own
@@ -102,17 +102,18 @@ static int set_hostname(struct rf_policy *p, const struct setting *s, const char
         size_t n = strlen(v);
 
         (void)origin;
-        if (n < 1 || n >= sizeof(p->hostname) || strspn(v, "abcdefghijklmnopqrstuvwxyz"
-                                                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                            "0123456789.-_") != n)
+        if (n < 1 || n >= sizeof(p->hostname) ||
+            strspn(v, "abcdefghijklmnopqrstuvwxyz"
+                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                      "0123456789.-_") != n)
                 return invalid(err, s, v, "1 to 63 letters, digits, '.', '-' or '_'");
         memcpy(p->hostname, v, n + 1);
         p->hostname_set = true;
         return 0;
 }
 
-static int set_cwd(struct rf_policy *p, const struct setting *s, const char *v,
-                   const char *origin, rf_error *err)
+static int set_cwd(struct rf_policy *p, const struct setting *s, const char *v, const char *origin,
+                   rf_error *err)
 {
         char *norm = NULL;
 
@@ -153,7 +154,8 @@ static int set_env_pass(struct rf_policy *p, const struct setting *s, const char
                 n--;
         /* A lone star: every variable (the policy `none`). */
         if (n > 0 && !env_name_ok(v, n))
-                return invalid(err, s, v, "a variable name such as LANG, a prefix such as LC_*, or *");
+                return invalid(err, s, v,
+                               "a variable name such as LANG, a prefix such as LC_*, or *");
         if (!strv_contains(&p->env_pass, v))
                 strv_push(&p->env_pass, v);
         return 0;
@@ -225,8 +227,8 @@ static int set_duration(struct rf_policy *p, const struct setting *s, const char
         return 0;
 }
 
-static int set_size(struct rf_policy *p, const struct setting *s, const char *v,
-                    const char *origin, rf_error *err)
+static int set_size(struct rf_policy *p, const struct setting *s, const char *v, const char *origin,
+                    rf_error *err)
 {
         uint64_t bytes;
         int r;
@@ -350,12 +352,13 @@ static int set_seccomp_errno(struct rf_policy *p, const struct setting *s, const
         e = parse_errno(rest);
         if (e < 0)
                 return unknown_errno(err, s, rest);
-        return policy_add_syscall_rule(p, name, POLICY_ACT_ERRNO, e, NULL, 0, origin, s->key,
-                                       err);
+        return policy_add_syscall_rule(p, name, POLICY_ACT_ERRNO, e, NULL, 0, origin, s->key, err);
 }
 
+/* clang-format off */
 #define NS(k, bit) { "namespace." k, set_namespace, bit, 0, 0 }
 #define LIMIT(k, fn, field, max) { "limit." k, fn, 0, offsetof(struct policy_limits, field), max }
+/* clang-format on */
 
 static const struct setting settings[] = {
         NS("user", POLICY_NS_USER),
@@ -406,8 +409,9 @@ static int unknown_key(const char *key, rf_error *err)
                         len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
                                                 len ? ", " : "", settings[i].key);
         if (len == 0)
-                snprintf(list, sizeof(list), "namespace.*, net, fs.*, identity, hostname, cwd, "
-                                             "env.*, fd, limit.*, seccomp.*");
+                snprintf(list, sizeof(list),
+                         "namespace.*, net, fs.*, identity, hostname, cwd, "
+                         "env.*, fd, limit.*, seccomp.*");
         return rf_error_set(err, -EINVAL, "unknown setting '%.60s', expected one of: %s", key,
                             list);
 }

@@ -73,8 +73,10 @@ const char *policy_text_rule_key(const struct policy_syscall_rule *r)
 }
 
 /* Write the line "key = <what fmt says>" padded to a column, then "# from origin". */
+/* clang-format off */
 __attribute__((format(printf, 3, 4))) static void show(FILE *f, const char *origin,
                                                        const char *fmt, ...)
+/* clang-format on */
 {
         char line[1024];
         va_list ap;
@@ -87,13 +89,15 @@ __attribute__((format(printf, 3, 4))) static void show(FILE *f, const char *orig
 
 static void show_duration(FILE *f, const char *key, uint64_t ms, const char *origin)
 {
-        static const struct { uint64_t ms; const char *unit; } units[] = {
-                { 3600000, "h" }, { 60000, "m" }, { 1000, "s" }, { 1, "ms" } };
+        static const struct {
+                uint64_t ms;
+                const char *unit;
+        } units[] = { { 3600000, "h" }, { 60000, "m" }, { 1000, "s" }, { 1, "ms" } };
 
         for (size_t i = 0; ms && i < ARRAY_SIZE(units); i++)
                 if (ms % units[i].ms == 0) {
-                        show(f, origin, "%s = %llu%s", key,
-                             (unsigned long long)(ms / units[i].ms), units[i].unit);
+                        show(f, origin, "%s = %llu%s", key, (unsigned long long)(ms / units[i].ms),
+                             units[i].unit);
                         return;
                 }
         show(f, origin, "%s = none", key);
@@ -118,8 +122,8 @@ static void show_size(FILE *f, const char *key, uint64_t b, const char *origin)
 /* "seccomp.default = errno ENOSYS" */
 void policy_text_default(const struct policy_seccomp *s, char *buf, size_t size)
 {
-        const char *name = s->default_action == POLICY_ACT_ERRNO
-                                   ? strerrorname_np(s->default_errno) : NULL;
+        const char *name = s->default_action == POLICY_ACT_ERRNO ? strerrorname_np(s->default_errno)
+                                                                 : NULL;
 
         snprintf(buf, size, "seccomp.default = %s%s%s", policy_action_name(s->default_action),
                  name ? " " : "", name ? name : "");
@@ -133,16 +137,16 @@ static void show_seccomp_default(FILE *f, const struct policy_seccomp *s, const 
         show(f, origin, "%s", text);
 }
 
-void policy_show(FILE *f, const char *spec, const struct rf_policy *p,
-                 const struct policy_trace *t)
+void policy_show(FILE *f, const char *spec, const struct rf_policy *p, const struct policy_trace *t)
 {
         static const char *const ns[] = { "user", "pid", "mount", "ipc", "uts", "net", "cgroup" };
         static const char *const nets[] = { "none", "loopback", "host" };
         const struct policy_limits *l = &p->limits;
         char key[128];
 
-        fprintf(f, "# The effective policy of %s (ringfence policy show): each setting with "
-                   "where it came\n# from. Loaded with -p, this file gives the same policy.\n",
+        fprintf(f,
+                "# The effective policy of %s (ringfence policy show): each setting with "
+                "where it came\n# from. Loaded with -p, this file gives the same policy.\n",
                 spec);
 #define FROM(k) policy_trace_origin(t, k)
         for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
@@ -151,7 +155,9 @@ void policy_show(FILE *f, const char *spec, const struct rf_policy *p,
         }
         show(f, FROM("net"), "net = %s", nets[p->net]);
         show(f, FROM("identity"), "identity = %s",
-             p->caller_identity ? "caller" : p->as_root ? "root" : "user");
+             p->caller_identity ? "caller"
+             : p->as_root       ? "root"
+                                : "user");
         if (p->hostname_set)
                 show(f, FROM("hostname"), "hostname = %s", p->hostname);
         if (p->cwd)
@@ -162,8 +168,8 @@ void policy_show(FILE *f, const char *spec, const struct rf_policy *p,
                 show(f, FROM(key), "env.pass = %s", p->env_pass.v[i]);
         }
         for (size_t i = 0; i < p->env_set.n; i++) {
-                snprintf(key, sizeof(key), "env.set %.*s",
-                         (int)strcspn(p->env_set.v[i], "="), p->env_set.v[i]);
+                snprintf(key, sizeof(key), "env.set %.*s", (int)strcspn(p->env_set.v[i], "="),
+                         p->env_set.v[i]);
                 show(f, FROM(key), "env.set = %s", p->env_set.v[i]);
         }
         fputs("clear fd\n", f);

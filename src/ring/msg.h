@@ -64,8 +64,8 @@ struct ring_layout {
         uint32_t head_off;    /* RING_HEAD_OFF */
         uint32_t data_wait_off;
         uint32_t space_wait_off;
-        uint32_t data_off; /* RING_DATA_OFF */
-        uint32_t reserved; /* 0 */
+        uint32_t data_off;   /* RING_DATA_OFF */
+        uint32_t reserved;   /* 0 */
         uint64_t total_size; /* data_off + capacity */
 };
 

@@ -16,12 +16,13 @@
  * other the tail as last read. Every value of other has passed the checks in spsc.c. */
 struct ring_side {
         uint64_t own;
-        uint64_t pub;     /* own as last published */
-        uint64_t other;   /* the peer's position as last read and checked */
-        uint64_t peeked;  /* consumer: record bytes of the message ring_peek returned, or 0 */
-        _Atomic uint64_t wakes;  /* wake calls this side made for the other */
+        uint64_t pub;           /* own as last published */
+        uint64_t other;         /* the peer's position as last read and checked */
+        uint64_t peeked;        /* consumer: record bytes of the message ring_peek returned, or 0 */
+        _Atomic uint64_t wakes; /* wake calls this side made for the other */
         _Atomic uint64_t sleeps; /* sleep calls this side made */
-        char msg[sizeof(((rf_error *)0)->msg)]; /* the sentence, when this side poisoned r */
+        /* the sentence, when this side poisoned r */
+        char msg[sizeof(((rf_error *)0)->msg)];
 } __attribute__((aligned(RING_LINE)));
 
 /* The handle. Everything before prod is set up before use and only read afterwards. */

@@ -73,9 +73,9 @@ int ring_new(void *mem, size_t size, unsigned flags, struct ring **ret, rf_error
         if (!mem || (uintptr_t)mem % RING_ALIGN != 0)
                 return rf_error_set(err, -EINVAL, "ring: the memory must be 8-byte aligned");
         if (size < RING_DATA_OFF + RING_MIN_CAPACITY)
-                return rf_error_set(err, -EINVAL, "ring: %zu bytes are too few for a ring, it "
-                                                  "needs at least %u", size,
-                                    RING_DATA_OFF + RING_MIN_CAPACITY);
+                return rf_error_set(err, -EINVAL,
+                                    "ring: %zu bytes are too few for a ring, it needs at least %u",
+                                    size, RING_DATA_OFF + RING_MIN_CAPACITY);
         while (cap > size - RING_DATA_OFF)
                 cap /= 2;
         layout_init(mem, cap);
@@ -106,25 +106,29 @@ static int layout_check(const uint8_t *base, size_t size, uint32_t *ret_cap, rf_
         memcpy(&l, base, sizeof(l));
         atomic_signal_fence(memory_order_seq_cst);
         if (l.magic != want.magic)
-                return rf_error_set(err, -EBADMSG, "ring: bad magic number 0x%08x, expected "
-                                                   "0x%08x", l.magic, want.magic);
+                return rf_error_set(err, -EBADMSG, "ring: bad magic number 0x%08x, expected 0x%08x",
+                                    l.magic, want.magic);
         if (l.version != want.version || l.layout_size != want.layout_size)
-                return rf_error_set(err, -EBADMSG, "ring: layout version %u (header of %u bytes) "
-                                                   "is not version %u", l.version, l.layout_size,
-                                    want.version);
+                return rf_error_set(err, -EBADMSG,
+                                    "ring: layout version %u (header of %u bytes) "
+                                    "is not version %u",
+                                    l.version, l.layout_size, want.version);
         if (l.capacity < RING_MIN_CAPACITY || l.capacity > RING_MAX_CAPACITY ||
             (l.capacity & (l.capacity - 1)) != 0)
-                return rf_error_set(err, -EBADMSG, "ring: capacity %u is not a power of two from "
-                                                   "%u to %u", l.capacity, RING_MIN_CAPACITY,
-                                    RING_MAX_CAPACITY);
+                return rf_error_set(err, -EBADMSG,
+                                    "ring: capacity %u is not a power of two from %u to %u",
+                                    l.capacity, RING_MIN_CAPACITY, RING_MAX_CAPACITY);
         if (l.tail_off != want.tail_off || l.head_off != want.head_off ||
             l.data_wait_off != want.data_wait_off || l.space_wait_off != want.space_wait_off ||
             l.data_off != want.data_off || l.flags != 0 || l.reserved != 0)
-                return rf_error_set(err, -EBADMSG, "ring: the layout's offsets or flags are not "
-                                                   "those of version %u", want.version);
+                return rf_error_set(err, -EBADMSG,
+                                    "ring: the layout's offsets or flags are not "
+                                    "those of version %u",
+                                    want.version);
         if (l.total_size != (uint64_t)RING_DATA_OFF + l.capacity || l.total_size > size)
-                return rf_error_set(err, -EBADMSG, "ring: the layout claims %llu bytes, the "
-                                                   "memory has %zu and capacity %u needs %u",
+                return rf_error_set(err, -EBADMSG,
+                                    "ring: the layout claims %llu bytes, "
+                                    "the memory has %zu and capacity %u needs %u",
                                     (unsigned long long)l.total_size, size, l.capacity,
                                     RING_DATA_OFF + l.capacity);
         *ret_cap = l.capacity;
@@ -148,8 +152,9 @@ int ring_attach(void *mem, size_t size, unsigned flags, struct ring **ret, rf_er
         tail = atomic_load_explicit(&((struct ring_index *)(base + RING_TAIL_OFF))->pos,
                                     memory_order_acquire);
         if (head % RING_ALIGN != 0 || tail % RING_ALIGN != 0 || tail - head > cap)
-                return rf_error_set(err, -EBADMSG, "ring: head %llu and tail %llu are not "
-                                                   "multiples of 8 at most %u apart",
+                return rf_error_set(err, -EBADMSG,
+                                    "ring: head %llu and tail %llu are not "
+                                    "multiples of 8 at most %u apart",
                                     (unsigned long long)head, (unsigned long long)tail, cap);
         if (handle_new(base, size, cap, flags, head, tail, ret) < 0)
                 return rf_error_set(err, -ENOMEM, "ring: out of memory");
@@ -165,9 +170,9 @@ int ring_new_memfd(uint32_t capacity, struct ring **ret, int *ret_fd, rf_error *
 
         if (capacity < RING_MIN_CAPACITY || capacity > RING_MAX_CAPACITY ||
             (capacity & (capacity - 1)) != 0)
-                return rf_error_set(err, -EINVAL, "ring: capacity %u is not a power of two from "
-                                                  "%u to %u", capacity, RING_MIN_CAPACITY,
-                                    RING_MAX_CAPACITY);
+                return rf_error_set(err, -EINVAL,
+                                    "ring: capacity %u is not a power of two from %u to %u",
+                                    capacity, RING_MIN_CAPACITY, RING_MAX_CAPACITY);
         fd = memfd_create("ringfence-ring", MFD_CLOEXEC | MFD_ALLOW_SEALING);
         if (fd < 0)
                 return rf_error_set(err, -errno, "ring: memfd_create: %s", rf_strerror(errno));
@@ -176,8 +181,7 @@ int ring_new_memfd(uint32_t capacity, struct ring **ret, int *ret_fd, rf_error *
                                     rf_strerror(errno));
         /* Sealed size: a peer can neither shrink it under our mappings (a SIGBUS) nor grow it. */
         if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
-                return rf_error_set(err, -errno, "ring: sealing the memfd: %s",
-                                    rf_strerror(errno));
+                return rf_error_set(err, -errno, "ring: sealing the memfd: %s", rf_strerror(errno));
         mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
         if (mem == MAP_FAILED)
                 return rf_error_set(err, -errno, "ring: mapping the memfd: %s", rf_strerror(errno));
@@ -201,8 +205,8 @@ int ring_attach_fd(int fd, struct ring **ret, rf_error *err)
                 return rf_error_set(err, -errno, "ring: fd %d: %s", fd, rf_strerror(errno));
         seals = fcntl(fd, F_GET_SEALS);
         if (seals < 0 || !(seals & F_SEAL_SHRINK))
-                return rf_error_set(err, -EPERM, "ring: fd %d is not a memfd sealed against "
-                                                 "shrinking", fd);
+                return rf_error_set(err, -EPERM,
+                                    "ring: fd %d is not a memfd sealed against shrinking", fd);
         if (st.st_size < (off_t)(RING_DATA_OFF + RING_MIN_CAPACITY) ||
             st.st_size > (off_t)RING_DATA_OFF + RING_MAX_CAPACITY)
                 return rf_error_set(err, -EBADMSG, "ring: fd %d holds %lld bytes, not a ring", fd,

@@ -53,8 +53,9 @@ static int refresh_head(struct ring *r, rf_error *err)
         uint64_t h = atomic_load_explicit(&r->head->pos, memory_order_acquire);
 
         if (h % RING_ALIGN != 0 || h - p->other > p->pub - p->other)
-                return ring_poison(r, RING_PRODUCER, err, "ring: the consumer's position is "
-                                   "%llu, expected a multiple of 8 from %llu to %llu",
+                return ring_poison(r, RING_PRODUCER, err,
+                                   "ring: the consumer's position is %llu, "
+                                   "expected a multiple of 8 from %llu to %llu",
                                    (unsigned long long)h, (unsigned long long)p->other,
                                    (unsigned long long)p->pub);
         p->other = h;
@@ -73,8 +74,9 @@ int ring_reserve(struct ring *r, const struct ring_msg *hdr, void **ret_payload,
                 return rf_error_set(err, -EINVAL, "ring: message type 0x%x is reserved",
                                     RING_MSG_PAD);
         if (hdr->len > r->max_payload)
-                return rf_error_set(err, -EMSGSIZE, "ring: a message of %u bytes does not fit, "
-                                                    "at most %u do", hdr->len, r->max_payload);
+                return rf_error_set(err, -EMSGSIZE,
+                                    "ring: a message of %u bytes does not fit, at most %u do",
+                                    hdr->len, r->max_payload);
         need = ring_space_needed(r, p->own, hdr->len);
         if (need > ring_free_space(r, p->other)) {
                 k = refresh_head(r, err);
@@ -136,8 +138,9 @@ static int refresh_tail(struct ring *r, rf_error *err)
         uint64_t t = atomic_load_explicit(&r->tail->pos, memory_order_acquire);
 
         if (t % RING_ALIGN != 0 || t - c->own > r->cap)
-                return ring_poison(r, RING_CONSUMER, err, "ring: the producer's position is "
-                                   "%llu, expected a multiple of 8 from %llu to %llu",
+                return ring_poison(r, RING_CONSUMER, err,
+                                   "ring: the producer's position is %llu, "
+                                   "expected a multiple of 8 from %llu to %llu",
                                    (unsigned long long)t, (unsigned long long)c->own,
                                    (unsigned long long)c->own + r->cap);
         c->other = t;
@@ -152,16 +155,18 @@ static int skip_pad(struct ring *r, uint64_t w, uint64_t off, uint64_t avail, rf
 
         memcpy(&m, &w, RING_PAD_SIZE);
         if (off == 0)
-                return ring_poison(r, RING_CONSUMER, err, "ring: padding at offset 0, where "
-                                   "every message fits");
+                return ring_poison(r, RING_CONSUMER, err,
+                                   "ring: padding at offset 0, where every message fits");
         if (m.len != to_end)
-                return ring_poison(r, RING_CONSUMER, err, "ring: padding at offset %llu claims "
-                                   "%u bytes, but the ring wraps after %llu",
+                return ring_poison(r, RING_CONSUMER, err,
+                                   "ring: padding at offset %llu claims %u bytes, "
+                                   "but the ring wraps after %llu",
                                    (unsigned long long)off, m.len, (unsigned long long)to_end);
         if (to_end > avail)
-                return ring_poison(r, RING_CONSUMER, err, "ring: padding at offset %llu claims "
-                                   "%u bytes, only %llu available", (unsigned long long)off,
-                                   m.len, (unsigned long long)avail);
+                return ring_poison(r, RING_CONSUMER, err,
+                                   "ring: padding at offset %llu claims %u bytes, "
+                                   "only %llu available",
+                                   (unsigned long long)off, m.len, (unsigned long long)avail);
         r->side[RING_CONSUMER].own += to_end;
         return 0;
 }
@@ -175,22 +180,27 @@ static int check_record(struct ring *r, uint64_t w, uint64_t off, uint64_t avail
 
         memcpy(ret, &w, RING_PAD_SIZE);
         if (avail < RING_MSG_SIZE || to_end < RING_MSG_SIZE)
-                return ring_poison(r, RING_CONSUMER, err, "ring: message at offset %llu has "
+                return ring_poison(r, RING_CONSUMER, err,
+                                   "ring: message at offset %llu has "
                                    "%llu bytes for its 16-byte header",
                                    (unsigned long long)off,
                                    (unsigned long long)(avail < to_end ? avail : to_end));
         rec = ring_record_size(ret->len);
         if (rec > avail)
-                return ring_poison(r, RING_CONSUMER, err, "ring: message at offset %llu claims "
-                                   "%u bytes, only %llu available", (unsigned long long)off,
-                                   ret->len, (unsigned long long)(avail - RING_MSG_SIZE));
+                return ring_poison(r, RING_CONSUMER, err,
+                                   "ring: message at offset %llu claims %u bytes, "
+                                   "only %llu available",
+                                   (unsigned long long)off, ret->len,
+                                   (unsigned long long)(avail - RING_MSG_SIZE));
         if (ret->len > r->max_payload)
-                return ring_poison(r, RING_CONSUMER, err, "ring: message at offset %llu claims "
-                                   "%u bytes, at most %u are allowed", (unsigned long long)off,
-                                   ret->len, r->max_payload);
+                return ring_poison(r, RING_CONSUMER, err,
+                                   "ring: message at offset %llu claims %u bytes, "
+                                   "at most %u are allowed",
+                                   (unsigned long long)off, ret->len, r->max_payload);
         if (rec > to_end)
-                return ring_poison(r, RING_CONSUMER, err, "ring: message at offset %llu claims "
-                                   "%u bytes, but the ring wraps after %llu",
+                return ring_poison(r, RING_CONSUMER, err,
+                                   "ring: message at offset %llu claims %u bytes, "
+                                   "but the ring wraps after %llu",
                                    (unsigned long long)off, ret->len,
                                    (unsigned long long)(to_end - RING_MSG_SIZE));
         ret->job = load_once(r, off + RING_PAD_SIZE);
@@ -270,8 +280,9 @@ int ring_pop(struct ring *r, struct ring_msg *ret_hdr, void *buf, size_t size, u
         if (k < 0)
                 return k;
         if (ret_hdr->len > size)
-                return rf_error_set(err, -EMSGSIZE, "ring: a message of %u bytes does not fit "
-                                                    "into %zu", ret_hdr->len, size);
+                return rf_error_set(err, -EMSGSIZE,
+                                    "ring: a message of %u bytes does not fit into %zu",
+                                    ret_hdr->len, size);
         if (ret_hdr->len > 0)
                 memcpy(buf, payload, ret_hdr->len);
         ring_consume(r);
@@ -301,8 +312,10 @@ int ring_pop_batch(struct ring *r, void *buf, size_t size, size_t *ret_used, rf_
                 rec = ring_record_size(m.len);
                 if (rec > size - used) {
                         if (n == 0)
-                                return rf_error_set(err, -EMSGSIZE, "ring: a message of %u bytes "
-                                                    "does not fit into %zu", m.len, size);
+                                return rf_error_set(err, -EMSGSIZE,
+                                                    "ring: a message of %u bytes "
+                                                    "does not fit into %zu",
+                                                    m.len, size);
                         break;
                 }
                 memcpy(out + used, &m, RING_MSG_SIZE);

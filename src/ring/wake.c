@@ -105,8 +105,7 @@ static int sleep_futex(struct ring *r, enum ring_dir dir, uint32_t seq, int64_t 
         long k;
 
         atomic_fetch_add_explicit(&r->side[SLEEPER(dir)].sleeps, 1, memory_order_relaxed);
-        k = syscall(SYS_futex, &r->wait[dir]->seq, op, seq, timeout_ns < 0 ? NULL : &ts, NULL,
-                    0);
+        k = syscall(SYS_futex, &r->wait[dir]->seq, op, seq, timeout_ns < 0 ? NULL : &ts, NULL, 0);
         if (k < 0 && errno == ETIMEDOUT)
                 return -ETIMEDOUT;
         if (k < 0 && errno != EAGAIN && errno != EINTR)

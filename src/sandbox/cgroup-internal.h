@@ -19,8 +19,8 @@ enum cgroup_ctrl { CGROUP_MEMORY, CGROUP_PIDS, _CGROUP_CTRL_MAX };
 /* Where our process's cgroups are, from /proc/self/cgroup and /proc/self/mountinfo: each a
  * directory under a writable mount, NULL where there is none or ours is not visible. */
 struct cgroup_layout {
-        char *v2_dir;                     /* <cgroup2 mount>/<our v2 path> */
-        char *v1_dir[_CGROUP_CTRL_MAX];   /* <v1 mount of the controller>/<our path in it> */
+        char *v2_dir;                   /* <cgroup2 mount>/<our v2 path> */
+        char *v1_dir[_CGROUP_CTRL_MAX]; /* <v1 mount of the controller>/<our path in it> */
 };
 
 /* What this process decided once (cgroup_host_get): the layout, plus which controllers each

@@ -62,11 +62,11 @@ int cgroup_v1_create(struct cgroup_job *cg, const struct cgroup_host *h, const c
                 /* memsw (memory+swap) exists only with swap accounting; it must not be below
                  * limit_in_bytes, so it comes second. The OOM killer stays on. */
                 if (r == 0 && cg->v1_memory_path && lim->memory)
-                        r = set_u64(cg->v1_memory_path, "memory.limit_in_bytes", lim->memory,
-                                    false, err);
+                        r = set_u64(cg->v1_memory_path, "memory.limit_in_bytes", lim->memory, false,
+                                    err);
                 if (r == 0 && cg->v1_memory_path && lim->memory)
-                        r = set_u64(cg->v1_memory_path, "memory.memsw.limit_in_bytes",
-                                    lim->memory, true, err);
+                        r = set_u64(cg->v1_memory_path, "memory.memsw.limit_in_bytes", lim->memory,
+                                    true, err);
         }
         if (r == 0 && (ctrls & CGROUP_BIT(CGROUP_PIDS))) {
                 r = make(h->layout.v1_dir[CGROUP_PIDS], leaf, &cg->v1_pids_path, err);

@@ -435,8 +435,7 @@ static void rmdir_retry(int dirfd, const char *name)
 {
         unsigned step = 100, waited = 0;
 
-        while (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno == EBUSY &&
-               backoff(&step, &waited))
+        while (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno == EBUSY && backoff(&step, &waited))
                 ;
 }
 
@@ -491,8 +490,9 @@ static int job_leaf(const char *name, char *buf, size_t n, rf_error *err)
 
         if (!name || len == 0 || name[len] != '\0')
                 return rf_error_set(err, -EINVAL,
-                                    "invalid cgroup name \"%s\": expected letters, digits, '.', "
-                                    "'_' or '-'", name ? name : "(null)");
+                                    "invalid cgroup name \"%s\": "
+                                    "expected letters, digits, '.', '_' or '-'",
+                                    name ? name : "(null)");
         if (snprintf(buf, n, "ringfence-%d-%s", (int)getpid(), name) >= (int)n)
                 return rf_error_set(err, -ENAMETOOLONG, "cgroup name \"%s\" is too long", name);
         return 0;

@@ -17,16 +17,16 @@ const char *limit_backend_name(enum limit_backend b);
 
 /* A job's cgroup(s). Zero-initialise, then cgroup_job_create. */
 struct cgroup_job {
-        int v2_fd;                 /* O_DIRECTORY fd of the v2 job cgroup, for CLONE_INTO_CGROUP; -1 */
-        char *v2_path;             /* the v2 job cgroup directory, or NULL */
-        char *v1_memory_path;      /* the v1 memory job cgroup directory, or NULL */
-        char *v1_pids_path;        /* the v1 pids job cgroup directory, or NULL */
+        int v2_fd;            /* O_DIRECTORY fd of the v2 job cgroup, for CLONE_INTO_CGROUP; -1 */
+        char *v2_path;        /* the v2 job cgroup directory, or NULL */
+        char *v1_memory_path; /* the v1 memory job cgroup directory, or NULL */
+        char *v1_pids_path;   /* the v1 pids job cgroup directory, or NULL */
         enum limit_backend memory_by, pids_by; /* LIMIT_BY_NONE: caller falls back to rlimits */
 };
 
 /* What a job's cgroup saw, read after the job ended. */
 struct cgroup_stats {
-        uint64_t peak_memory; /* bytes, 0 if unknown */
+        uint64_t peak_memory;  /* bytes, 0 if unknown */
         bool memory_limit_hit; /* the OOM killer ran in the job's cgroup */
         bool pids_limit_hit;   /* a fork or clone was refused by pids.max */
 };

@@ -65,8 +65,9 @@ static CHILD_CODE long clone_trees(struct sandbox_plan *pl, int *index)
  * as Docker and bubblewrap do; names this kernel lacks are skipped. */
 static CHILD_CODE long proc_readonly(const char *dst)
 {
-        static const char *const names[] = { "sys", "sysrq-trigger", "irq", "bus", "fs",
-                                             "acpi", "scsi", "latency_stats", "timer_list" };
+        static const char *const names[] = { "sys",       "sysrq-trigger", "irq",  "bus",
+                                             "fs",        "acpi",          "scsi", "latency_stats",
+                                             "timer_list" };
         long dfd, fd, r = 0;
 
         dfd = RSYS(SYS_openat, AT_FDCWD, dst, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -106,8 +107,7 @@ static CHILD_CODE long run_step(struct mount_step *s)
                 r = RSYS(SYS_symlinkat, s->src, AT_FDCWD, s->dst);
                 return r == -EEXIST ? 0 : r;
         case MSTEP_BIND:
-                r = RSYS(SYS_move_mount, s->tree_fd, "", AT_FDCWD, s->dst,
-                         MOVE_MOUNT_F_EMPTY_PATH);
+                r = RSYS(SYS_move_mount, s->tree_fd, "", AT_FDCWD, s->dst, MOVE_MOUNT_F_EMPTY_PATH);
                 (void)RSYS(SYS_close, s->tree_fd);
                 s->tree_fd = -1;
                 return r;
@@ -139,10 +139,10 @@ static CHILD_CODE long run_step(struct mount_step *s)
 static CHILD_CODE int step_of(enum mount_step_kind k)
 {
         static const int steps[] = {
-                [MSTEP_MKDIR] = STEP_MKDIR,   [MSTEP_MKFILE] = STEP_MKFILE,
+                [MSTEP_MKDIR] = STEP_MKDIR,     [MSTEP_MKFILE] = STEP_MKFILE,
                 [MSTEP_SYMLINK] = STEP_SYMLINK, [MSTEP_BIND] = STEP_BIND,
-                [MSTEP_TMPFS] = STEP_TMPFS,   [MSTEP_PROC] = STEP_PROC,
-                [MSTEP_HIDE] = STEP_HIDE,     [MSTEP_READONLY] = STEP_READONLY,
+                [MSTEP_TMPFS] = STEP_TMPFS,     [MSTEP_PROC] = STEP_PROC,
+                [MSTEP_HIDE] = STEP_HIDE,       [MSTEP_READONLY] = STEP_READONLY,
         };
         return steps[k];
 }
@@ -184,9 +184,9 @@ CHILD_CODE long child_mount_setup(struct sandbox_plan *pl, int *failed_step, int
         }
         *index = -1;
         CHILD_STEP(STEP_PIVOT_ROOT, pivot_root_here());
-        CHILD_STEP(STEP_READONLY, set_attr(AT_FDCWD, "/", 0,
-                                           MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-                                           0, 0));
+        CHILD_STEP(STEP_READONLY,
+                   set_attr(AT_FDCWD, "/", 0,
+                            MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, 0));
         return 0;
 fail:
         *failed_step = step;

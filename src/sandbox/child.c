@@ -67,7 +67,9 @@ static CHILD_CODE void child_send(struct sandbox_plan *pl, struct child_msg *m, 
 
 static CHILD_CODE _Noreturn void child_fail(struct sandbox_plan *pl, int step, long err, int index)
 {
-        struct child_msg m = { .type = CHILD_MSG_ERROR, .step = step, .err = (int)-err,
+        struct child_msg m = { .type = CHILD_MSG_ERROR,
+                               .step = step,
+                               .err = (int)-err,
                                .index = index };
         child_send(pl, &m, -1);
         for (;;)
@@ -239,10 +241,12 @@ CHILD_CODE long child_rlimits(const struct sandbox_plan *pl)
 {
         long r;
 
+        /* clang-format off */
         for (size_t i = 0; i < pl->n_rlimits; i++)
                 if ((r = RSYS(SYS_prlimit64, 0, pl->rlimits[i].resource, &pl->rlimits[i].lim,
                               0)) < 0)
                         return r;
+        /* clang-format on */
         return 0;
 }
 
@@ -296,7 +300,9 @@ static CHILD_CODE _Noreturn void child_reap_loop(struct sandbox_plan *pl, long c
         struct child_msg m = { .type = CHILD_MSG_EXITED };
 
         for (;;) {
-                struct { int signo, errno_, code, pad[29]; } info;
+                struct {
+                        int signo, errno_, code, pad[29];
+                } info;
                 long sig = RSYS(SYS_rt_sigtimedwait, &all_signals, &info, 0, 8);
 
                 if (sig == SIGCHLD || sig < 0) {

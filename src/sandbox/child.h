@@ -13,11 +13,12 @@
 /* Code that runs in the child: never instrumented, since the sanitizers keep per-thread state
  * (ThreadSanitizer would record the child's accesses as the spawning thread's and report races
  * with the host freeing the plan after the child has exec'd). */
-#define CHILD_CODE __attribute__((no_sanitize("address", "undefined", "thread"), no_stack_protector, noinline))
+#define CHILD_CODE                                                                                 \
+        __attribute__((no_sanitize("address", "undefined", "thread"), no_stack_protector, noinline))
 
 #if defined(__x86_64__)
-static inline __attribute__((always_inline)) long
-raw_syscall6(long n, long a, long b, long c, long d, long e, long f)
+static inline __attribute__((always_inline)) long raw_syscall6(long n, long a, long b, long c,
+                                                               long d, long e, long f)
 {
         long ret;
         register long r10 __asm__("r10") = d;

@@ -31,10 +31,13 @@
 enum { GATE_LEN = 15 };
 
 /* Jump past the rest of the gate to the policy's program (at index GATE_LEN). */
+/* clang-format off */
 #define TO_POLICY(at) ((uint8_t)(GATE_LEN - (at) - 1))
+/* clang-format on */
 
 static void gate_fill(struct sock_filter *g, uint64_t argv, uint64_t envp)
 {
+        /* clang-format off */
         struct sock_filter prefix[GATE_LEN] = {
                 /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
                 /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, GATE_ARCH, 0, TO_POLICY(1)),
@@ -54,6 +57,7 @@ static void gate_fill(struct sock_filter *g, uint64_t argv, uint64_t envp)
                 /* 13 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
                 /* 14 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW), /* exit */
         };
+        /* clang-format on */
         memcpy(g, prefix, sizeof(prefix));
 }
 #endif

@@ -27,7 +27,7 @@
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static int idle[POOL_MAX_IDLE];
 static size_t n_idle;
-static size_t n_lent; /* taken and not given back yet */
+static size_t n_lent;    /* taken and not given back yet */
 static int host_fd = -1; /* the network namespace of the threads that spawn */
 /* -1 unknown, 0 on, 1 off (RINGFENCE_NETNS_POOL=0); read by every worker that plans a spawn */
 static _Atomic int disabled = -1;
@@ -106,8 +106,7 @@ int netns_pool_take(rf_error *err)
                 if (host_fd < 0) {
                         int e = errno;
                         pthread_mutex_unlock(&pool_lock);
-                        return rf_error_set(err, -e, "/proc/thread-self/ns/net: %s",
-                                            strerror(e));
+                        return rf_error_set(err, -e, "/proc/thread-self/ns/net: %s", strerror(e));
                 }
         }
         if (n_idle > 0)

@@ -13,8 +13,7 @@ const char *plan_own(struct sandbox_plan *pl, const char *s);
 
 /* The mount steps of the job's root filesystem, for working directory cwd (plan-mounts.c).
  * Returns 0 or -errno with err naming the path that could not be bound. */
-int plan_mounts(struct sandbox_plan *pl, const struct rf_policy *p, const char *cwd,
-                rf_error *err);
+int plan_mounts(struct sandbox_plan *pl, const struct rf_policy *p, const char *cwd, rf_error *err);
 
 /* The job's envp and exec_paths (plan-env.c): the allowed names from ours, HOME, then the
  * policy's settings; a plain plan whose policy passes every name and sets none gets ours. */

@@ -108,7 +108,7 @@ static void add_tmpfs(struct sandbox_plan *pl, size_t *cap, const char *rel, con
 /* The system read-only: /usr and /etc, and the top-level links or directories into them. */
 static int add_system(struct sandbox_plan *pl, size_t *cap, rf_error *err)
 {
-        static const char *const dirs[] = { "/usr", "/etc", "/bin", "/sbin", "/lib",
+        static const char *const dirs[] = { "/usr",   "/etc",   "/bin",    "/sbin", "/lib",
                                             "/lib32", "/lib64", "/libx32", NULL };
         for (size_t i = 0; dirs[i]; i++) {
                 struct stat st;
@@ -134,11 +134,14 @@ static int add_system(struct sandbox_plan *pl, size_t *cap, rf_error *err)
 
 static int add_dev(struct sandbox_plan *pl, size_t *cap, uint64_t shm_size, rf_error *err)
 {
-        static const char *const nodes[] = { "/dev/null", "/dev/zero", "/dev/full",
-                                             "/dev/random", "/dev/urandom", "/dev/tty", NULL };
+        static const char *const nodes[] = { "/dev/null",   "/dev/zero",    "/dev/full",
+                                             "/dev/random", "/dev/urandom", "/dev/tty",
+                                             NULL };
         static const char *const links[][2] = {
-                { "/proc/self/fd", "dev/fd" },     { "/proc/self/fd/0", "dev/stdin" },
-                { "/proc/self/fd/1", "dev/stdout" }, { "/proc/self/fd/2", "dev/stderr" },
+                { "/proc/self/fd", "dev/fd" },
+                { "/proc/self/fd/0", "dev/stdin" },
+                { "/proc/self/fd/1", "dev/stdout" },
+                { "/proc/self/fd/2", "dev/stderr" },
         };
 
         add_tmpfs(pl, cap, "dev", "0755", 65536, MS_NOSUID | MS_NOEXEC);
@@ -219,8 +222,7 @@ static int add_user_rules(struct sandbox_plan *pl, size_t *cap, const struct rf_
         return r;
 }
 
-int plan_mounts(struct sandbox_plan *pl, const struct rf_policy *p, const char *cwd,
-                rf_error *err)
+int plan_mounts(struct sandbox_plan *pl, const struct rf_policy *p, const char *cwd, rf_error *err)
 {
         size_t cap = 0;
         uint64_t tmp = p->limits.tmp_size ? p->limits.tmp_size : 64ULL << 20;

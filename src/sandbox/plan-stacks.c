@@ -33,8 +33,7 @@ int plan_stacks_take(struct sandbox_plan *pl, rf_error *err)
                 m = mmap(NULL, STACKS_SIZE, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
                 if (m == MAP_FAILED)
-                        return rf_error_set(err, -errno, "stack for the job: %s",
-                                            strerror(errno));
+                        return rf_error_set(err, -errno, "stack for the job: %s", strerror(errno));
                 /* A guard page below each stack. */
                 (void)mprotect(m, 4096, PROT_NONE);
                 (void)mprotect(m + STACK_SIZE + 4096, 4096, PROT_NONE);

@@ -28,10 +28,10 @@ enum mount_step_kind {
 struct mount_step {
         enum mount_step_kind kind;
         const char *src, *dst, *data;
-        uint64_t attr;   /* MOUNT_ATTR_* set on a bind, or mount flags of a tmpfs */
-        bool rw;         /* bind: clear MOUNT_ATTR_RDONLY */
-        bool is_dir;     /* bind or hide: the source is a directory */
-        int tree_fd;     /* bind: filled by the child */
+        uint64_t attr;    /* MOUNT_ATTR_* set on a bind, or mount flags of a tmpfs */
+        bool rw;          /* bind: clear MOUNT_ATTR_RDONLY */
+        bool is_dir;      /* bind or hide: the source is a directory */
+        int tree_fd;      /* bind: filled by the child */
         const char *what; /* the user's name for it, for errors ("--rw /data") */
 };
 
@@ -40,11 +40,37 @@ enum child_msg_type { CHILD_MSG_ERROR = 1, CHILD_MSG_STARTED, CHILD_MSG_EXITED }
 
 /* The step of the child's setup a failure happened in (spawn.c names each one). */
 enum child_step {
-        STEP_NONE, STEP_SYNC, STEP_SETSID, STEP_MOUNT_PRIVATE, STEP_OPEN_TREE, STEP_MOUNT_ROOT,
-        STEP_MKDIR, STEP_MKFILE, STEP_SYMLINK, STEP_BIND, STEP_TMPFS, STEP_PROC, STEP_HIDE,
-        STEP_READONLY, STEP_PIVOT_ROOT, STEP_CHDIR, STEP_HOSTNAME, STEP_LOOPBACK, STEP_CLONE,
-        STEP_CGROUP, STEP_SETGROUPS, STEP_SETGID, STEP_SETUID, STEP_CAPS, STEP_NO_NEW_PRIVS,
-        STEP_RLIMIT, STEP_STDIO, STEP_FDS, STEP_SECCOMP, STEP_EXEC, _STEP_MAX
+        STEP_NONE,
+        STEP_SYNC,
+        STEP_SETSID,
+        STEP_MOUNT_PRIVATE,
+        STEP_OPEN_TREE,
+        STEP_MOUNT_ROOT,
+        STEP_MKDIR,
+        STEP_MKFILE,
+        STEP_SYMLINK,
+        STEP_BIND,
+        STEP_TMPFS,
+        STEP_PROC,
+        STEP_HIDE,
+        STEP_READONLY,
+        STEP_PIVOT_ROOT,
+        STEP_CHDIR,
+        STEP_HOSTNAME,
+        STEP_LOOPBACK,
+        STEP_CLONE,
+        STEP_CGROUP,
+        STEP_SETGROUPS,
+        STEP_SETGID,
+        STEP_SETUID,
+        STEP_CAPS,
+        STEP_NO_NEW_PRIVS,
+        STEP_RLIMIT,
+        STEP_STDIO,
+        STEP_FDS,
+        STEP_SECCOMP,
+        STEP_EXEC,
+        _STEP_MAX
 };
 
 /* The short name of a child step ("setsid", "pivot-root"), or NULL for an unknown one. */
@@ -63,42 +89,46 @@ struct child_msg {
 /* Everything the child needs, prepared by the parent; the child only reads it, except for the
  * fields marked "child writes". Shared with the child through CLONE_VM. */
 struct sandbox_plan {
-        uint64_t clone_flags;    /* CLONE_NEW* */
-        bool plain;              /* no sandbox (policy `none`): spawn as posix_spawn would */
+        uint64_t clone_flags; /* CLONE_NEW* */
+        bool plain;           /* no sandbox (policy `none`): spawn as posix_spawn would */
         bool userns, rootless;
         char uid_map[64], gid_map[64];
-        uid_t uid;               /* inside */
+        uid_t uid; /* inside */
         gid_t gid;
         bool drop_groups;
         char hostname[64];
         bool loopback_up;
-        int netns_fd;            /* a pooled network namespace the job is born in, or -1 */
-        const char *stage;       /* where the new root is built ("/tmp") */
-        const char *cwd;         /* inside */
+        int netns_fd;      /* a pooled network namespace the job is born in, or -1 */
+        const char *stage; /* where the new root is built ("/tmp") */
+        const char *cwd;   /* inside */
         struct mount_step *steps;
         size_t n_steps;
         char *const *argv;
         char *const *envp;
-        char **exec_paths;       /* candidates for argv[0], tried in order */
-        int stdio[3];            /* fds to become 0, 1, 2; -1 = keep */
-        int *keep_fds;           /* sorted fds >= 3 passed on */
+        char **exec_paths; /* candidates for argv[0], tried in order */
+        int stdio[3];      /* fds to become 0, 1, 2; -1 = keep */
+        int *keep_fds;     /* sorted fds >= 3 passed on */
         size_t n_keep_fds;
-        int cgroup_procs[3];     /* cgroup.procs fds the command enters; -1 */
-        struct { int resource; struct rlimit lim; } rlimits[8];
+        int cgroup_procs[3]; /* cgroup.procs fds the command enters; -1 */
+        struct {
+                int resource;
+                struct rlimit lim;
+        } rlimits[8];
         size_t n_rlimits;
         const struct sock_fprog *bpf_notify, *bpf_kill;
-        int cap_last;            /* highest capability number */
-        int chan;                /* the child's end of the channel (SOCK_SEQPACKET) */
-        int chan_parent;         /* the parent's end, closed by the child at once */
-        void *stack1, *stack2;   /* the init's and the command's stacks (mmap) */
+        int cap_last;          /* highest capability number */
+        int chan;              /* the child's end of the channel (SOCK_SEQPACKET) */
+        int chan_parent;       /* the parent's end, closed by the child at once */
+        void *stack1, *stack2; /* the init's and the command's stacks (mmap) */
         size_t stack_size;
         /* child writes: */
         int listener_fd, seccomp_fallback;
         int exec_step, exec_err, exec_index;
         /* parent-only bookkeeping: */
-        struct strv owned;       /* strings the plan owns */
-        struct strv env, exec;   /* envp and exec_paths storage */
-        struct sock_fprog gate_notify, gate_kill; /* the policy's programs behind the exec gate */
+        struct strv owned;     /* strings the plan owns */
+        struct strv env, exec; /* envp and exec_paths storage */
+        /* the policy's programs behind the exec gate */
+        struct sock_fprog gate_notify, gate_kill;
         size_t cap_steps;
         struct cgroup_job cgroup;
 };
@@ -121,9 +151,9 @@ void sandbox_plan_free(struct sandbox_plan *pl);
 struct sandbox_proc {
         pid_t pid;
         int pidfd;
-        int chan;                /* -1 for a plain spawn, which has no init */
-        bool failed;             /* a plain spawn that could not exec: error says why, and the
-                                  * child is reaped already (pidfd -1) */
+        int chan;    /* -1 for a plain spawn, which has no init */
+        bool failed; /* a plain spawn that could not exec: error says why, and the
+                      * child is reaped already (pidfd -1) */
         struct child_msg error;
 };
 

@@ -136,8 +136,7 @@ int sandbox_spawn(struct sandbox_plan *pl, struct sandbox_proc *ret, rf_error *e
         if (pl->netns_fd >= 0 && (r = netns_pool_enter(pl->netns_fd)) < 0) {
                 close(sv[0]);
                 close(sv[1]);
-                return rf_error_set(err, r, "joining a pooled network namespace: %s",
-                                    strerror(-r));
+                return rf_error_set(err, r, "joining a pooled network namespace: %s", strerror(-r));
         }
         /* The init starts with every signal blocked and collects them with sigtimedwait. */
         sigfillset(&all);
@@ -247,8 +246,8 @@ void sandbox_describe_error(const struct sandbox_plan *pl, const struct child_ms
         if (m->index >= 0 && (size_t)m->index < pl->n_steps && step != STEP_EXEC)
                 s = &pl->steps[m->index];
         if (step == STEP_EXEC)
-                snprintf(buf, size, "exec \"%s\": %s",
-                         printable(pl->argv[0], safe, sizeof(safe)), e);
+                snprintf(buf, size, "exec \"%s\": %s", printable(pl->argv[0], safe, sizeof(safe)),
+                         e);
         else if (step == STEP_CHDIR)
                 snprintf(buf, size, "chdir \"%s\": %s", printable(pl->cwd, safe, sizeof(safe)), e);
         else if (s && s->what)
@@ -263,7 +262,8 @@ void sandbox_describe_error(const struct sandbox_plan *pl, const struct child_ms
         if (m->err == ENOSYS && step != STEP_EXEC) {
                 /* Never run with less confinement than asked: say what the kernel lacks. */
                 size_t n = strlen(buf);
-                snprintf(buf + n, size - n, " (this kernel lacks a system call the sandbox needs "
-                                            "for this step; ringfence needs Linux 5.12 or later)");
+                snprintf(buf + n, size - n,
+                         " (this kernel lacks a system call the sandbox needs for this step; "
+                         "ringfence needs Linux 5.12 or later)");
         }
 }

@@ -6,8 +6,8 @@
 
 #include "attack.h"
 
-static const char *const devs[] = { "/dev/mem", "/dev/kmem", "/dev/port", "/dev/kmsg",
-                                    "/dev/sda", "/dev/vda", "/dev/nvme0n1", "/dev/console",
+static const char *const devs[] = { "/dev/mem",  "/dev/kmem",     "/dev/port",    "/dev/kmsg",
+                                    "/dev/sda",  "/dev/vda",      "/dev/nvme0n1", "/dev/console",
                                     "/dev/tty0", "/dev/cpu/0/msr" };
 
 int main(void)

@@ -11,7 +11,10 @@
 
 int main(void)
 {
-        struct { struct nlmsghdr h; struct ifinfomsg i; } req;
+        struct {
+                struct nlmsghdr h;
+                struct ifinfomsg i;
+        } req;
         static char buf[1 << 16];
         char names[1024] = "";
         int fd, done = 0, host = 0;

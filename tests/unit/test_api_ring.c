@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ringfence.h"
+#include "helpers.h"
 
 #define CAP 4096
 #define HEADER 1024 /* rf_ring_new's header before the data */
@@ -230,8 +231,6 @@ int main(void)
 {
         Suite *s = suite_create("api_ring");
         TCase *tc = tcase_create("ring");
-        SRunner *sr;
-        int failed;
 
         tcase_add_test(tc, max_message_is_the_limit);
         tcase_add_test(tc, flush_writer_publishes);
@@ -241,9 +240,5 @@ int main(void)
         tcase_add_test(tc, set_eventfd_moves_the_sleep);
         tcase_set_timeout(tc, 30);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "helpers.h"
 
 /* Parse text with jansson (an independent reader) and return the string at key. */
 static json_t *reparse(const char *text)
@@ -92,16 +93,10 @@ int main(void)
 {
         Suite *s = suite_create("base_json");
         TCase *tc = tcase_create("json");
-        SRunner *sr;
-        int failed;
 
         tcase_add_test(tc, object_and_array);
         tcase_add_test(tc, hostile_bytes);
         tcase_add_test(tc, overlong_and_surrogates);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "helpers.h"
 
 START_TEST(sizes)
 {
@@ -92,8 +93,6 @@ int main(void)
 {
         Suite *s = suite_create("base_parse");
         TCase *tc = tcase_create("parse");
-        SRunner *sr;
-        int failed;
 
         tcase_add_test(tc, sizes);
         tcase_add_test(tc, bad_sizes);
@@ -102,9 +101,5 @@ int main(void)
         tcase_add_test(tc, integers);
         tcase_add_test(tc, error_prefix);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

@@ -25,6 +25,7 @@
 #include "batch/batch.h"
 #include "batch/record.h"
 #include "engine/result.h"
+#include "helpers.h"
 
 static char dir[64];
 static char json_path[128], joblog_path[128];
@@ -124,7 +125,10 @@ static struct engine_result sample_result(const struct sample *s)
 static int put(struct batch_writers *w, uint64_t seq, uint32_t attempt,
                const struct engine_result *res, rf_error *err)
 {
-        struct batch_record rec = { .seq = seq, .attempt = attempt, .argv = echo_argv, .res = res,
+        struct batch_record rec = { .seq = seq,
+                                    .attempt = attempt,
+                                    .argv = echo_argv,
+                                    .res = res,
                                     .command_line = "echo hi",
                                     .extra.stdin_bytes = 3 };
         return batch_writers_put(w, &rec, err);
@@ -402,8 +406,9 @@ START_TEST(no_space_cuts_back)
         if (pid > 0)
                 check_waitpid_and_exit(pid);
         if (unshare(CLONE_NEWNS) < 0) {
-                printf("# no_space_cuts_back: unshare(CLONE_NEWNS): %s; only the RLIMIT_FSIZE "
-                       "case ran\n", strerror(errno));
+                printf("# no_space_cuts_back: unshare(CLONE_NEWNS): "
+                       "%s; only the RLIMIT_FSIZE case ran\n",
+                       strerror(errno));
                 return;
         }
         ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
@@ -545,9 +550,10 @@ START_TEST(bad_middle_line)
         append_text(joblog_path, "12\t:\t1\t1\t0\t0\t0\t0\techo\n");
         ck_assert_int_eq(batch_done_load(NULL, joblog_path, &d, &err), -EINVAL);
         snprintf(want, sizeof(want),
-                 "--joblog %s:%zu: not a joblog record, expected the header line and then one "
-                 "job a line: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command, "
-                 "separated by tabs", joblog_path, ARRAY_SIZE(samples) + 2);
+                 "--joblog %s:%zu: not a joblog record, "
+                 "expected the header line and then one job a line: Seq Host Starttime "
+                 "JobRuntime Send Receive Exitval Signal Command, separated by tabs",
+                 joblog_path, ARRAY_SIZE(samples) + 2);
         ck_assert_str_eq(err.msg, want);
 
         /* A JSON record without its status is no record either. */
@@ -632,8 +638,9 @@ END_TEST
 /* Job numbers far apart are kept in a sorted array instead of a bitmap. */
 START_TEST(sparse_job_numbers)
 {
-        static const uint64_t seqs[] = { 1, 1000000000000, 5, 999999999999, 1000000000000,
-                                         2000000000000 };
+        static const uint64_t seqs[] = {
+                1, 1000000000000, 5, 999999999999, 1000000000000, 2000000000000
+        };
         struct batch_done_set *d = NULL;
         FILE *f = fopen(json_path, "w");
 
@@ -658,6 +665,7 @@ END_TEST
 
 /* ---- reading a record's key (recscan.c) ----------------------------------------------------- */
 
+/* clang-format off */
 static const struct key_case {
         const char *line;
         int r;          /* 1 (a record), 0 (a shard's end line) or -EINVAL */
@@ -665,9 +673,10 @@ static const struct key_case {
         bool failed;
 } key_cases[] = {
         /* as ringfence writes them: the fast path */
-        { "{\"job\":7,\"attempt\":1,\"argv\":[\"echo\",\"a\"],\"status\":\"ok\",\"x\":1}", 1, 7, false },
-        { "{\"job\":12,\"attempt\":3,\"argv\":[\"a\\\"]\",\"b\\\\\"],\"status\":\"timeout\",\"x\":1}", 1, 12,
-          true },
+        { "{\"job\":7,\"attempt\":1,\"argv\":[\"echo\",\"a\"],\"status\":\"ok\",\"x\":1}",
+          1, 7, false },
+        { "{\"job\":12,\"attempt\":3,\"argv\":[\"a\\\"]\",\"b\\\\\"],"
+          "\"status\":\"timeout\",\"x\":1}", 1, 12, true },
         { "{\"job\":1,\"attempt\":1,\"argv\":[],\"status\":\"skipped\",\"x\":null}", 1, 1, true },
         /* other layouts and statuses: jansson */
         { "{ \"status\": \"ok\", \"attempt\": 2, \"job\": 5 }", 1, 5, false },
@@ -676,7 +685,8 @@ static const struct key_case {
         { "{\"job\":0,\"attempt\":1,\"argv\":[],\"status\":\"ok\",\"x\":1}", -EINVAL, 0, false },
         { "{\"job\":3,\"attempt\":0,\"argv\":[],\"status\":\"ok\",\"x\":1}", -EINVAL, 0, false },
         { "{\"job\":3,\"attempt\":1,\"argv\":[],\"status\":\"ok\",\"x\":1", -EINVAL, 0, false },
-        { "{\"job\":3,\"attempt\":1,\"argv\":[\"a\tb\"],\"status\":\"ok\",\"x\":1}", -EINVAL, 0, false },
+        { "{\"job\":3,\"attempt\":1,\"argv\":[\"a\tb\"],\"status\":\"ok\",\"x\":1}",
+          -EINVAL, 0, false },
         { "{\"job\":3,\"attempt\":1,\"argv\":[\"a\\", -EINVAL, 0, false },
         { "{\"job\":3,\"attempt\":1,\"status\":7}", -EINVAL, 0, false },
         { "[1, 2]", -EINVAL, 0, false },
@@ -684,6 +694,7 @@ static const struct key_case {
         { "{\"shard_end\":{\"shard\":\"0/2\",\"input_jobs\":4,\"shard_jobs\":2}}", 0, 0, false },
         { "", -EINVAL, 0, false },
 };
+/* clang-format on */
 
 START_TEST(record_key)
 {
@@ -707,15 +718,17 @@ END_TEST
 /* Commands whose words try to end the argv array or a string early. */
 static char *const cmd_plain[] = { "echo", "hi", NULL };
 static char *const cmd_none[] = { NULL };
-static char *const cmd_tricky[] = { "a\"],\"status\":\"ok\",", "c\\", "\\\"", "\x01\t\n\x7f",
-                                    "\xff\xfe \xc3\xa9 \xe2\x82", "[\"x\"]", "", NULL };
+static char *const cmd_tricky[] = { "a\"],\"status\":\"ok\",",    "c\\",     "\\\"", "\x01\t\n\x7f",
+                                    "\xff\xfe \xc3\xa9 \xe2\x82", "[\"x\"]", "",     NULL };
 static char *const *const cmds[] = { cmd_plain, cmd_none, cmd_tricky };
 
 /* A result of status st with every member the writer has set (one field combination of many). */
 static struct engine_result full_result(int st, int k)
 {
-        struct engine_result r = { .status = st, .exit_status = k % 2 ? 137 : 0,
-                                   .exit_code = k % 3 ? -1 : 3, .signal = k % 2 ? 9 : 0 };
+        struct engine_result r = { .status = st,
+                                   .exit_status = k % 2 ? 137 : 0,
+                                   .exit_code = k % 3 ? -1 : 3,
+                                   .signal = k % 2 ? 9 : 0 };
 
         snprintf(r.limit, sizeof(r.limit), "%s", k % 4 == 1 ? "memory" : "");
         snprintf(r.error, sizeof(r.error), "%s", k % 5 == 2 ? "exec \"x\": No such file" : "");
@@ -791,7 +804,9 @@ START_TEST(record_writer_fast_path)
 {
         static const uint64_t jobs[] = { 1, 42, 999999999999999999 };
         static const struct batch_record_extra extras[] = {
-                { 0 }, { .stdin_bytes = 17 }, { .key = "0123456789abcdef", .shard = "3/8" },
+                { 0 },
+                { .stdin_bytes = 17 },
+                { .key = "0123456789abcdef", .shard = "3/8" },
                 { .key = "fedcba9876543210", .stdin_bytes = 1 },
         };
         int k = 0;
@@ -829,7 +844,10 @@ END_TEST
 START_TEST(record_line_extras)
 {
         struct engine_result r = sample_result(&samples[0]);
-        struct batch_record rec = { .seq = 3, .attempt = 2, .argv = echo_argv, .res = &r,
+        struct batch_record rec = { .seq = 3,
+                                    .attempt = 2,
+                                    .argv = echo_argv,
+                                    .res = &r,
                                     .extra.stdin_bytes = 9 };
         size_t len;
         char *line = batch_record_line(&rec, &len);
@@ -975,9 +993,10 @@ START_TEST(million_records)
         for (uint64_t i = 1; i <= n; i++) {
                 bool bad = i % 1000 == 0;
                 /* the layout ringfence writes (recscan.c's fast path) */
-                fprintf(f, "{\"job\":%lu,\"attempt\":1,\"argv\":[\"echo\",\"%lu\"],\"status\":"
-                        "\"%s\",\"exit_status\":%d}\n", (unsigned long)i, (unsigned long)i,
-                        bad ? "failed" : "ok", bad);
+                fprintf(f,
+                        "{\"job\":%lu,\"attempt\":1,\"argv\":[\"echo\",\"%lu\"],\"status\":"
+                        "\"%s\",\"exit_status\":%d}\n",
+                        (unsigned long)i, (unsigned long)i, bad ? "failed" : "ok", bad);
                 fprintf(g, "%lu\t:\t1700000000.123\t     0.002\t0\t3\t%d\t0\techo %lu\n",
                         (unsigned long)i, bad, (unsigned long)i);
         }
@@ -987,7 +1006,8 @@ START_TEST(million_records)
                 const char *path = k ? joblog_path : json_path;
                 t = now();
                 ck_assert_int_eq(batch_done_load(k ? NULL : json_path, k ? joblog_path : NULL, &d,
-                                                 NULL), 0);
+                                                 NULL),
+                                 0);
                 t = now() - t;
                 ck_assert_int_eq(stat(path, &st), 0);
                 printf("# %s: %lu records (%.1f MB) loaded in %.3f s\n", k ? "joblog" : "json",
@@ -1006,8 +1026,6 @@ int main(void)
         Suite *s = suite_create("batch_results");
         TCase *wr = tcase_create("writers"), *full = tcase_create("full"),
               *rs = tcase_create("resume"), *big = tcase_create("million");
-        SRunner *sr;
-        int failed;
 
         tcase_add_checked_fixture(wr, setup, teardown);
         tcase_add_test(wr, json_records);
@@ -1039,9 +1057,5 @@ int main(void)
         suite_add_tcase(s, full);
         suite_add_tcase(s, rs);
         suite_add_tcase(s, big);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

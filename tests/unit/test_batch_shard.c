@@ -15,6 +15,7 @@
 #include "base/base.h"
 #include "batch/jobserver.h"
 #include "batch/shard.h"
+#include "helpers.h"
 
 static uint64_t line_hash(const char *line)
 {
@@ -134,8 +135,8 @@ END_TEST
 
 static void clear_env(void)
 {
-        static const char *const names[] = { "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN",
-                                             "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_COUNT",
+        static const char *const names[] = { "SLURM_ARRAY_TASK_ID",   "SLURM_ARRAY_TASK_MIN",
+                                             "SLURM_ARRAY_TASK_MAX",  "SLURM_ARRAY_TASK_COUNT",
                                              "SLURM_ARRAY_TASK_STEP", "JOB_COMPLETION_INDEX",
                                              "RINGFENCE_SHARDS" };
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -284,8 +285,8 @@ START_TEST(makeflags_forms)
         ck_assert_ptr_nonnull(strstr(warn, "expected fifo:PATH or R,W"));
         /* Open pipe fds: connected; the last --jobserver-auth= wins. */
         ck_assert_int_eq(pipe(p), 0);
-        snprintf(flags, sizeof(flags), " -j4 --jobserver-auth=900,901 --jobserver-auth=%d,%d",
-                 p[0], p[1]);
+        snprintf(flags, sizeof(flags), " -j4 --jobserver-auth=900,901 --jobserver-auth=%d,%d", p[0],
+                 p[1]);
         ck_assert_int_eq(js_client_open(flags, &c, warn, sizeof(warn)), 1);
         ck_assert_int_eq(fcntl(p[0], F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
         js_client_free(c);
@@ -331,8 +332,6 @@ int main(void)
         Suite *s = suite_create("batch_shard");
         TCase *keys = tcase_create("keys"), *shards = tcase_create("shards");
         TCase *js = tcase_create("makeflags");
-        SRunner *sr;
-        int failed;
 
         tcase_add_test(keys, key_ignores_position);
         tcase_add_test(keys, key_separates_fields);
@@ -347,9 +346,5 @@ int main(void)
         suite_add_tcase(s, keys);
         suite_add_tcase(s, shards);
         suite_add_tcase(s, js);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? 1 : 0;
+        return test_run_suite(s);
 }

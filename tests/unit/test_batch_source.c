@@ -14,6 +14,7 @@
 
 #include "base/base.h"
 #include "batch/batch.h"
+#include "helpers.h"
 
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
@@ -93,8 +94,10 @@ START_TEST(cross_product_order)
 {
         char *letters[] = { "a", "b", NULL }, *digits[] = { "1", "2", "3", NULL };
         char *tmpl[] = { "echo", "{1}-{2}", "{}", NULL };
-        struct batch_source_opts o = { .kind = BATCH_INPUT_ARGS, .groups = { letters, digits },
-                                       .n_groups = 2, .template_ = tmpl };
+        struct batch_source_opts o = { .kind = BATCH_INPUT_ARGS,
+                                       .groups = { letters, digits },
+                                       .n_groups = 2,
+                                       .template_ = tmpl };
         static const char *const want[] = { "a-1", "a-2", "a-3", "b-1", "b-2", "b-3" };
         struct batch_source *s = open_or_fail(&o);
         struct batch_input in;
@@ -120,8 +123,10 @@ START_TEST(three_groups)
 {
         char *g1[] = { "x", "y", NULL }, *g2[] = { "1", NULL }, *g3[] = { "p", "q", NULL };
         char *tmpl[] = { "{1}{2}{3}", NULL };
-        struct batch_source_opts o = { .kind = BATCH_INPUT_ARGS, .groups = { g1, g2, g3 },
-                                       .n_groups = 3, .template_ = tmpl };
+        struct batch_source_opts o = { .kind = BATCH_INPUT_ARGS,
+                                       .groups = { g1, g2, g3 },
+                                       .n_groups = 3,
+                                       .template_ = tmpl };
         static const char *const want[] = { "x1p", "x1q", "y1p", "y1q" };
         struct batch_source *s = open_or_fail(&o);
         struct batch_input in;
@@ -141,8 +146,10 @@ START_TEST(args_appended)
 {
         char *files[] = { "a b.txt", NULL }, *modes[] = { "-9", NULL };
         char *tmpl[] = { "gzip", "-k", NULL };
-        struct batch_source_opts o = { .kind = BATCH_INPUT_ARGS, .groups = { files, modes },
-                                       .n_groups = 2, .template_ = tmpl };
+        struct batch_source_opts o = { .kind = BATCH_INPUT_ARGS,
+                                       .groups = { files, modes },
+                                       .n_groups = 2,
+                                       .template_ = tmpl };
         struct batch_source *s = open_or_fail(&o);
         struct batch_input in;
 
@@ -158,7 +165,8 @@ END_TEST
 START_TEST(args_as_commands)
 {
         char *cmds[] = { "echo 'x y'", "printf", "true 'open", NULL }, *more[] = { "z", NULL };
-        struct batch_source_opts o = { .kind = BATCH_INPUT_ARGS, .groups = { cmds, more },
+        struct batch_source_opts o = { .kind = BATCH_INPUT_ARGS,
+                                       .groups = { cmds, more },
                                        .n_groups = 2 };
         struct batch_source *s = open_or_fail(&o);
         struct batch_input in;
@@ -208,7 +216,9 @@ static char *read_values(const char *data, size_t len, bool nul)
 {
         _cleanup_free_ char *path = temp_file(data, len);
         char *tmpl[] = { "echo", "{}", NULL };
-        struct batch_source_opts o = { .kind = BATCH_INPUT_LINES, .path = path, .nul = nul,
+        struct batch_source_opts o = { .kind = BATCH_INPUT_LINES,
+                                       .path = path,
+                                       .nul = nul,
                                        .template_ = tmpl };
         struct batch_source *s = open_or_fail(&o);
         struct batch_input in;
@@ -222,8 +232,8 @@ static char *read_values(const char *data, size_t len, bool nul)
                 if (r == 0)
                         break;
                 ck_assert_uint_eq(in.seq, ++seq);
-                ck_assert_int_ge(asprintf(&joined, "%s[%s]", acc,
-                                          in.error ? "!" : in.args.v[0]), 0);
+                ck_assert_int_ge(asprintf(&joined, "%s[%s]", acc, in.error ? "!" : in.args.v[0]),
+                                 0);
                 if (!in.error)
                         ck_assert_str_eq(in.argv.v[1], in.args.v[0]);
                 free(acc);
@@ -272,8 +282,7 @@ START_TEST(lines_nul_byte_without_0)
 {
         _cleanup_free_ char *path = temp_file("ok\nbad\0x\nok\n", 12);
         char *tmpl[] = { "cat", NULL };
-        struct batch_source_opts o = { .kind = BATCH_INPUT_LINES, .path = path,
-                                       .template_ = tmpl };
+        struct batch_source_opts o = { .kind = BATCH_INPUT_LINES, .path = path, .template_ = tmpl };
         struct batch_source *s = open_or_fail(&o);
         struct batch_input in;
 
@@ -356,8 +365,7 @@ START_TEST(lines_from_stdin)
         static const char data[] = "one\ntwo\n";
         _cleanup_free_ char *path = temp_file(data, sizeof(data) - 1);
         char *tmpl[] = { "echo", NULL };
-        struct batch_source_opts o = { .kind = BATCH_INPUT_LINES, .path = "-",
-                                       .template_ = tmpl };
+        struct batch_source_opts o = { .kind = BATCH_INPUT_LINES, .path = "-", .template_ = tmpl };
         struct batch_source *s;
         struct batch_input in;
         int fd = open(path, O_RDONLY);
@@ -519,7 +527,8 @@ START_TEST(jsonl_bad)
         struct batch_input in;
 
         ck_assert_int_ge(asprintf(&data, "{\"argv\": [\"ok\"]}\n\n%s\n{\"argv\": [\"ok2\"]}\n",
-                                  bad_jsonl[_i].line), 0);
+                                  bad_jsonl[_i].line),
+                         0);
         s = open_jsonl(data, NULL, &path);
         next_ok(s, &in, 1);
         ck_assert_ptr_null(in.error);
@@ -549,7 +558,8 @@ END_TEST
 START_TEST(prescan_args_count)
 {
         char *g1[] = { "a", "b", "c", NULL }, *g2[] = { "1", "2", NULL };
-        struct batch_source_opts o = { .kind = BATCH_INPUT_ARGS, .groups = { g1, g2 },
+        struct batch_source_opts o = { .kind = BATCH_INPUT_ARGS,
+                                       .groups = { g1, g2 },
                                        .n_groups = 2 };
         uint64_t n = 0;
 
@@ -573,8 +583,8 @@ START_TEST(prescan_file)
         ck_assert_uint_eq(n, 2);
         o = (struct batch_source_opts){ .kind = BATCH_INPUT_LINES, .path = bp };
         ck_assert_int_eq(batch_source_prescan(&o, NULL, true, &n, &err), -EINVAL);
-        ck_assert_msg(strstr(err.msg, "input line 3: unterminated \" quote") &&
-                      strstr(err.msg, bp), "%s", err.msg);
+        ck_assert_msg(strstr(err.msg, "input line 3: unterminated \" quote") && strstr(err.msg, bp),
+                      "%s", err.msg);
         /* not stopping at bad lines: all four are counted */
         ck_assert_int_eq(batch_source_prescan(&o, NULL, false, &n, &err), 1);
         ck_assert_uint_eq(n, 4);
@@ -624,8 +634,7 @@ START_TEST(million_lines_flat_memory)
         _cleanup_free_ char *path = temp_file("", 0);
         _cleanup_fclose_ FILE *f = fopen(path, "we");
         char *tmpl[] = { "gzip", "-c", "{}", "--suffix={/.}.gz", NULL };
-        struct batch_source_opts o = { .kind = BATCH_INPUT_LINES, .path = path,
-                                       .template_ = tmpl };
+        struct batch_source_opts o = { .kind = BATCH_INPUT_LINES, .path = path, .template_ = tmpl };
         struct batch_source *s;
         struct batch_input in;
         long before = 0, after, count = 0, errors = 0;
@@ -661,8 +670,6 @@ int main(void)
         TCase *lines = tcase_create("lines");
         TCase *jsonl = tcase_create("jsonl");
         TCase *mem = tcase_create("memory");
-        SRunner *sr;
-        int failed;
 
         tcase_add_test(args, cross_product_order);
         tcase_add_test(args, three_groups);
@@ -689,9 +696,5 @@ int main(void)
         tcase_add_test(mem, million_lines_flat_memory);
         tcase_set_timeout(mem, 120);
         suite_add_tcase(s, mem);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

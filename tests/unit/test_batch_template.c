@@ -9,6 +9,7 @@
 
 #include "base/base.h"
 #include "batch/batch.h"
+#include "helpers.h"
 
 /* One value, one template word, what GNU parallel gives. The expectations come from parallel(1)
  * (--rpl: {.} is s:\.[^/.]+$::, {/} s:.*\/::, {//} File::Basename's dirname) and from parallel's
@@ -108,16 +109,16 @@ START_TEST(several_groups)
         static const struct {
                 const char *word, *want;
         } t[] = {
-                { "{}", "a.x d/b.y" },  { "{.}", "a d/b" },  { "{/}", "a.x b.y" },
-                { "{//}", ". d" },      { "{1}", "a.x" },    { "{2}", "d/b.y" },
-                { "{2/.}", "b" },       { "{3}", "" },       { "{1}+{2.}", "a.x+d/b" },
+                { "{}", "a.x d/b.y" }, { "{.}", "a d/b" }, { "{/}", "a.x b.y" },
+                { "{//}", ". d" },     { "{1}", "a.x" },   { "{2}", "d/b.y" },
+                { "{2/.}", "b" },      { "{3}", "" },      { "{1}+{2.}", "a.x+d/b" },
         };
         char *args[] = { "a.x", "d/b.y", NULL };
 
         for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
                 _cleanup_free_ char *got = batch_template_word(t[i].word, args, 1);
-                ck_assert_msg(strcmp(got, t[i].want) == 0, "%s: got '%s', expected '%s'",
-                              t[i].word, got, t[i].want);
+                ck_assert_msg(strcmp(got, t[i].want) == 0, "%s: got '%s', expected '%s'", t[i].word,
+                              got, t[i].want);
         }
 }
 END_TEST
@@ -129,10 +130,10 @@ START_TEST(several_groups_words)
         static const struct {
                 const char *word, *want; /* the words joined by '|' */
         } t[] = {
-                { "{}", "a.x|d/b y" },       { "x{}y", "xa.x|d/b yy" },
-                { "{.}", "a|d/b y" },        { "{}-{/}", "a.x|d/b y-a.x|b y" },
-                { "{1}{2}", "a.xd/b y" },    { "{#}", "5" },
-                { "plain", "plain" },        { "{1}+{}", "a.x+a.x|d/b y" },
+                { "{}", "a.x|d/b y" },    { "x{}y", "xa.x|d/b yy" },
+                { "{.}", "a|d/b y" },     { "{}-{/}", "a.x|d/b y-a.x|b y" },
+                { "{1}{2}", "a.xd/b y" }, { "{#}", "5" },
+                { "plain", "plain" },     { "{1}+{}", "a.x+a.x|d/b y" },
         };
         char *args[] = { "a.x", "d/b y", NULL };
 
@@ -141,10 +142,10 @@ START_TEST(several_groups_words)
                 char got[128] = "";
                 batch_template_words(t[i].word, args, 5, &words);
                 for (size_t k = 0; k < words.n; k++)
-                        snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s",
-                                 k ? "|" : "", words.v[k]);
-                ck_assert_msg(strcmp(got, t[i].want) == 0, "%s: got '%s', expected '%s'",
-                              t[i].word, got, t[i].want);
+                        snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", k ? "|" : "",
+                                 words.v[k]);
+                ck_assert_msg(strcmp(got, t[i].want) == 0, "%s: got '%s', expected '%s'", t[i].word,
+                              got, t[i].want);
                 strv_done(&words);
         }
 }
@@ -269,8 +270,6 @@ int main(void)
         Suite *s = suite_create("batch_template");
         TCase *rs = tcase_create("replacement");
         TCase *sp = tcase_create("split");
-        SRunner *sr;
-        int failed;
 
         tcase_add_loop_test(rs, replacement_strings, 0, (int)ARRAY_SIZE(one_value));
         tcase_add_test(rs, job_number);
@@ -283,9 +282,5 @@ int main(void)
         tcase_add_loop_test(sp, split_errors, 0, (int)ARRAY_SIZE(bad_splits));
         tcase_add_test(sp, split_appends);
         suite_add_tcase(s, sp);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ringfence.h"
+#include "helpers.h"
 
 #define MAX_TIDS 64
 
@@ -116,7 +117,8 @@ START_TEST(thousands_of_tasks)
         for (size_t i = 0; i < n; i++) {
                 bool seen = false;
                 /* One assertion for all: Check is slow per assertion. */
-                if (atomic_load(&t[i].runs) != 1 || t[i].dones != 1 || t[i].result != expected(&t[i]))
+                if (atomic_load(&t[i].runs) != 1 || t[i].dones != 1 ||
+                    t[i].result != expected(&t[i]))
                         bad++;
                 for (size_t k = 0; k < ntids; k++)
                         seen |= tids[k] == t[i].tid;
@@ -385,11 +387,5 @@ static Suite *pool_suite(void)
 
 int main(void)
 {
-        SRunner *sr = srunner_create(pool_suite());
-        int failed;
-
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(pool_suite());
 }

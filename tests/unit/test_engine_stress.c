@@ -29,11 +29,11 @@ static const char *const kind_names[_K_MAX] = { "exit", "signal", "timeout", "ou
 
 struct sjob {
         enum kind kind;
-        int arg;              /* exit code, signal, or output bytes */
+        int arg; /* exit code, signal, or output bytes */
         char script[96];
         char *argv[4];
         unsigned records;
-        uint64_t relayed;     /* output bytes seen by on_output */
+        uint64_t relayed; /* output bytes seen by on_output */
         struct engine_result res;
 };
 
@@ -73,8 +73,11 @@ static void make_job(struct sjob *j)
         int r = rand() % 100;
 
         memset(j, 0, sizeof(*j));
-        j->kind = r < 50 ? K_EXIT : r < 70 ? K_SIGNAL : r < 75 ? K_TIMEOUT : r < 95 ? K_OUTPUT
-                                                                                    : K_NOT_FOUND;
+        j->kind = r < 50   ? K_EXIT
+                  : r < 70 ? K_SIGNAL
+                  : r < 75 ? K_TIMEOUT
+                  : r < 95 ? K_OUTPUT
+                           : K_NOT_FOUND;
         j->argv[0] = "/bin/sh";
         j->argv[1] = "-c";
         j->argv[2] = j->script;
@@ -142,9 +145,13 @@ static void start(struct stress *s, struct sjob *j)
 {
         bool slow = j->kind == K_TIMEOUT;
         struct engine_job ej = { .policy = slow ? s->p_timeout : s->p,
-                                 .bpf = slow ? &s->bpf_timeout : &s->bpf, .argv = j->argv,
-                                 .stdio = { s->devnull, -1, -1 }, .sinks = { -1, -1 },
-                                 .capture = true, .on_output = on_output, .user = j };
+                                 .bpf = slow ? &s->bpf_timeout : &s->bpf,
+                                 .argv = j->argv,
+                                 .stdio = { s->devnull, -1, -1 },
+                                 .sinks = { -1, -1 },
+                                 .capture = true,
+                                 .on_output = on_output,
+                                 .user = j };
 
         engine_start(s->e, &ej);
 }
@@ -219,12 +226,12 @@ static void run_stress(size_t n, int j_max, bool pool, unsigned seed)
                 const char *why = check_record(j);
                 by_kind[j->kind]++;
                 if (why && bad++ < 10)
-                        fprintf(stderr, "# job %zu (%s %d): %s: records %u status %s exit %d "
-                                        "signal %d exit_status %d stdout %llu relayed %llu "
-                                        "error \"%s\"\n", i, kind_names[j->kind], j->arg, why,
-                                j->records, rf_status_name(j->res.status), j->res.exit_code,
-                                j->res.signal, j->res.exit_status,
-                                (unsigned long long)j->res.stdout_bytes,
+                        fprintf(stderr,
+                                "# job %zu (%s %d): %s: records %u status %s exit %d "
+                                "signal %d exit_status %d stdout %llu relayed %llu error \"%s\"\n",
+                                i, kind_names[j->kind], j->arg, why, j->records,
+                                rf_status_name(j->res.status), j->res.exit_code, j->res.signal,
+                                j->res.exit_status, (unsigned long long)j->res.stdout_bytes,
                                 (unsigned long long)j->relayed, j->res.error);
         }
         ck_assert_msg(bad == 0, "%zu of %zu jobs have a wrong record", bad, n);
@@ -310,7 +317,9 @@ static const char *skip_reason(void)
         if (r == 0 && res.status == RF_STATUS_OK)
                 return NULL;
         snprintf(why, sizeof(why), "no sandboxed job can run here: %s",
-                 r < 0 ? err.msg : res.error[0] ? res.error : rf_status_name(res.status));
+                 r < 0          ? err.msg
+                 : res.error[0] ? res.error
+                                : rf_status_name(res.status));
         return why;
 }
 
@@ -319,8 +328,6 @@ int main(void)
         const char *skip = skip_reason();
         Suite *s;
         TCase *tc;
-        SRunner *sr;
-        int failed;
 
         if (skip) {
                 printf("1..0 # SKIP %s\n", skip);
@@ -336,9 +343,5 @@ int main(void)
         tcase_set_timeout(tc, 120);
         tcase_add_test(tc, killed_while_spawning);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

@@ -22,8 +22,8 @@
 /* The facts of a command that ran and whose end the init saw (add .wait_status). */
 #define RAN .spawned = true, .command_started = true, .exited = true, .init_code = CLD_EXITED
 /* The facts of a job whose setup or exec failed at step with errno e, described as why. */
-#define SETUP_FAILED(step, e, why)                                                              \
-        .spawned = true, .setup_failed = true, .setup_step = (step), .setup_errno = (e),        \
+#define SETUP_FAILED(step, e, why)                                                                 \
+        .spawned = true, .setup_failed = true, .setup_step = (step), .setup_errno = (e),           \
         .error = why
 
 /* One row: the facts, and what the record must say. error: a part of the record's error, or
@@ -36,6 +36,7 @@ struct row {
         const char *error;
 };
 
+/* clang-format off */
 static const struct row rows[] = {
         /* ok and failed: the command's own exit code */
         { "exit 0", { RAN, .wait_status = EXITED(0) }, RF_STATUS_OK, 0, 0, 0, "", NULL },
@@ -196,6 +197,7 @@ static const struct row rows[] = {
                                            .error = "clone3: No space left on device" },
           RF_STATUS_SPAWN_ERROR, 125, -1, 0, "", "clone3" },
 };
+/* clang-format on */
 
 START_TEST(test_row)
 {
@@ -206,14 +208,14 @@ START_TEST(test_row)
         engine_verdict(&w->f, &r);
         ck_assert_msg(r.status == w->status, "%s: status %d, expected %d", w->name, r.status,
                       w->status);
-        ck_assert_msg(r.exit_status == w->exit_status, "%s: exit status %d, expected %d",
-                      w->name, r.exit_status, w->exit_status);
+        ck_assert_msg(r.exit_status == w->exit_status, "%s: exit status %d, expected %d", w->name,
+                      r.exit_status, w->exit_status);
         ck_assert_msg(r.exit_code == w->exit_code, "%s: exit code %d, expected %d", w->name,
                       r.exit_code, w->exit_code);
         ck_assert_msg(r.signal == w->signal, "%s: signal %d, expected %d", w->name, r.signal,
                       w->signal);
-        ck_assert_msg(strcmp(r.limit, w->limit) == 0, "%s: limit \"%s\", expected \"%s\"",
-                      w->name, r.limit, w->limit);
+        ck_assert_msg(strcmp(r.limit, w->limit) == 0, "%s: limit \"%s\", expected \"%s\"", w->name,
+                      r.limit, w->limit);
         if (w->error)
                 ck_assert_msg(strstr(r.error, w->error), "%s: error \"%s\", expected \"%s\"",
                               w->name, r.error, w->error);
@@ -227,11 +229,13 @@ END_TEST
 /* The exit-status table of DESIGN.md, by status: each appears in some row. */
 START_TEST(test_every_status_and_limit_has_a_row)
 {
+        /* clang-format off */
         static const char *const limits[] = { "memory", "pids", "output", "time", "cpu-time",
                                               "file-size" };
         static const int codes[] = { 0, 1, 42, 124, 125, 126, 127, 128 + SIGKILL,
                                      128 + SIGSEGV, 128 + SIGXCPU, 128 + SIGXFSZ,
                                      128 + SIGTERM, 128 + SIGSYS };
+        /* clang-format on */
 
         for (int s = RF_STATUS_OK; s <= RF_STATUS_SPAWN_ERROR; s++) {
                 bool seen = false;
@@ -278,9 +282,15 @@ END_TEST
 /* Times and memory: rusage when the command's end was seen, the cgroup's peak over rusage's. */
 START_TEST(test_usage)
 {
-        struct job_facts f = { RAN, .wait_status = EXITED(0), .user_us = 1200, .sys_us = 340,
-                               .peak_rss = 5 << 20, .start_unix_us = 1700000000000000,
-                               .wall_us = 9999, .stdout_bytes = 12, .stderr_bytes = 34 };
+        struct job_facts f = { RAN,
+                               .wait_status = EXITED(0),
+                               .user_us = 1200,
+                               .sys_us = 340,
+                               .peak_rss = 5 << 20,
+                               .start_unix_us = 1700000000000000,
+                               .wall_us = 9999,
+                               .stdout_bytes = 12,
+                               .stderr_bytes = 34 };
         struct engine_result r;
 
         engine_verdict(&f, &r);
@@ -323,13 +333,13 @@ END_TEST
 /* The seven enforcement words of r: memory, pids, cpu, files, file size, time, output. */
 static void expect_enforced(const struct engine_result *r, const char *const want[7])
 {
-        const char *const got[7] = { r->enforced_memory, r->enforced_pids, r->enforced_cpu,
-                                     r->enforced_files, r->enforced_file_size, r->enforced_time,
+        const char *const got[7] = { r->enforced_memory, r->enforced_pids,      r->enforced_cpu,
+                                     r->enforced_files,  r->enforced_file_size, r->enforced_time,
                                      r->enforced_output };
 
         for (int i = 0; i < 7; i++)
-                ck_assert_msg(strcmp(got[i], want[i]) == 0,
-                              "enforced %d: \"%s\", expected \"%s\"", i, got[i], want[i]);
+                ck_assert_msg(strcmp(got[i], want[i]) == 0, "enforced %d: \"%s\", expected \"%s\"",
+                              i, got[i], want[i]);
 }
 
 /* Which mechanism enforced each limit: "" when unset, the cgroup backend for memory and pids or
@@ -338,10 +348,15 @@ START_TEST(test_enforced)
 {
         struct job_facts f = { RAN, .wait_status = EXITED(0), .memory_by = LIMIT_BY_CGROUP_V2,
                                .pids_by = LIMIT_BY_NONE,
-                               .limits = { .timeout_ms = 1, .cpu_ms = 1, .memory = 1, .pids = 1,
-                                           .files = 1, .file_size = 1, .output = 1 } };
+                               .limits = { .timeout_ms = 1,
+                                           .cpu_ms = 1,
+                                           .memory = 1,
+                                           .pids = 1,
+                                           .files = 1,
+                                           .file_size = 1,
+                                           .output = 1 } };
         static const char *const v1_pids[7] = { "rlimit", "cgroup-v1", "rlimit", "rlimit",
-                                                "rlimit",  "host",      "host" };
+                                                "rlimit", "host",      "host" };
         static const char *const none[7] = { "", "", "", "", "", "", "" };
         struct engine_result r;
 
@@ -373,9 +388,15 @@ END_TEST
 START_TEST(test_violations)
 {
         static const struct engine_violation seen[2] = {
-                { .syscall = "ptrace", .nr = 101, .count = 3, .action = "errno",
+                { .syscall = "ptrace",
+                  .nr = 101,
+                  .count = 3,
+                  .action = "errno",
                   .rule = "default policy: ptrace" },
-                { .syscall = "bpf", .nr = 321, .count = 1, .action = "kill",
+                { .syscall = "bpf",
+                  .nr = 321,
+                  .count = 1,
+                  .action = "kill",
                   .rule = "default policy: bpf" },
         };
         struct job_facts f = { RAN, .wait_status = KILLED(SIGSYS) };

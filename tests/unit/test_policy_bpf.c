@@ -20,6 +20,7 @@
 #include "ringfence.h"
 #include "base/cleanup.h"
 #include "policy/policy.h"
+#include "helpers.h"
 
 static struct rf_policy p;
 static struct policy_bpf bpf;
@@ -162,14 +163,12 @@ static void check_call(int nr, const uint64_t args[6])
                       "notify program, %s(0x%llx, 0x%llx, 0x%llx): 0x%x, policy_match says %s",
                       policy_syscall_name(nr), (unsigned long long)args[0],
                       (unsigned long long)args[1], (unsigned long long)args[2],
-                      bpf_run(&bpf.notify, &d),
-                      r ? policy_action_name(r->action) : "default");
+                      bpf_run(&bpf.notify, &d), r ? policy_action_name(r->action) : "default");
         ck_assert_msg(bpf_run(&bpf.kill, &d) == expected(r, false),
                       "kill program, %s(0x%llx, 0x%llx, 0x%llx): 0x%x, policy_match says %s",
                       policy_syscall_name(nr), (unsigned long long)args[0],
                       (unsigned long long)args[1], (unsigned long long)args[2],
-                      bpf_run(&bpf.kill, &d),
-                      r ? policy_action_name(r->action) : "default");
+                      bpf_run(&bpf.kill, &d), r ? policy_action_name(r->action) : "default");
 }
 
 /* Arguments worth trying on every call: the boundaries of the default's conditional rules. */
@@ -254,8 +253,9 @@ START_TEST(test_comparisons)
 {
         static const char *const calls[] = { "getppid", "getpgrp", "getuid", "getgid",
                                              "geteuid", "getegid", "gettid" };
-        static const uint64_t values[] = { 0, 4, 5, 6, 7, 12, 0xffffffff, 1ULL << 32,
-                                           (1ULL << 32) | 5, 0xffffffffffffffffULL };
+        static const uint64_t values[] = {
+                0, 4, 5, 6, 7, 12, 0xffffffff, 1ULL << 32, (1ULL << 32) | 5, 0xffffffffffffffffULL
+        };
         rf_error err = { 0 };
 
         /* a policy of these rules only (conditional rules cannot refine the default's
@@ -322,8 +322,6 @@ int main(void)
 {
         Suite *s = suite_create("policy_bpf");
         TCase *tc = tcase_create("programs");
-        SRunner *sr;
-        int failed;
 
         tcase_add_checked_fixture(tc, setup, teardown);
         tcase_set_timeout(tc, 60);
@@ -333,10 +331,6 @@ int main(void)
         tcase_add_test(tc, test_comparisons);
         tcase_add_test(tc, test_foreign_abis);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
         /* CK_TAP_LOG_FILE_NAME=- (set by make check) makes Check write TAP to stdout. */
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

@@ -30,6 +30,7 @@
 #include "ringfence.h"
 #include "base/cleanup.h"
 #include "policy/policy.h"
+#include "helpers.h"
 
 static struct rf_policy p;
 static struct policy_bpf bpf;
@@ -101,8 +102,9 @@ START_TEST(test_compile_default)
                 best = t < best ? t : best;
                 policy_bpf_done(&b);
         }
-        fprintf(stderr, "# default policy: %zu rules, notify %u and kill %u instructions, "
-                        "compiled (both) in %.0f us\n",
+        fprintf(stderr,
+                "# default policy: %zu rules, notify %u and kill %u instructions, "
+                "compiled (both) in %.0f us\n",
                 p.seccomp.n_rules, bpf.notify.len, bpf.kill.len, best);
 }
 END_TEST
@@ -141,6 +143,7 @@ struct probe {
 
 #define TIOCSTI_HI ((uint64_t)TIOCSTI | 1ULL << 32)
 
+/* clang-format off */
 static const struct probe probes[] = {
         { "getpid", SYS_getpid, { 0 }, ALLOWED, 0 },
         { "ptrace(TRACEME)", SYS_ptrace, { PTRACE_TRACEME }, KILLED, 0 },
@@ -194,6 +197,7 @@ static const struct probe probes[] = {
         { "close_range(bad)", SYS_close_range, { 5, 4, 0 }, FAILS, EINVAL },
         { "execve(NULL)", SYS_execve, { 0 }, FAILS, EFAULT },
 };
+/* clang-format on */
 
 /* Run one probe in a child with prog loaded; returns the wait status. */
 static int run_probe(const struct sock_fprog *prog, const struct probe *pr)
@@ -254,8 +258,8 @@ START_TEST(test_match_agrees)
                               policy_action_name(a));
                 break;
         case FAILS:
-                ck_assert_msg(a == POLICY_ACT_ALLOW || (a == POLICY_ACT_ERRNO &&
-                                                        r->errno_val == pr->err),
+                ck_assert_msg(a == POLICY_ACT_ALLOW ||
+                                      (a == POLICY_ACT_ERRNO && r->errno_val == pr->err),
                               "%s: %s", pr->what, policy_action_name(a));
                 break;
         case ALLOWED:
@@ -272,8 +276,10 @@ static void int80_getpid(void)
 
         signal(SIGSEGV, SIG_DFL); /* not a sanitizer's handler: the status must show it */
         /* i386 getpid (20) through the 32-bit entry; it clobbers r8-r11 */
-        __asm__ volatile("int $0x80" : "=a"(r) : "0"(20L) : "memory", "cc", "r8", "r9", "r10",
-                         "r11");
+        __asm__ volatile("int $0x80"
+                         : "=a"(r)
+                         : "0"(20L)
+                         : "memory", "cc", "r8", "r9", "r10", "r11");
         _exit(r > 0 ? 0 : 1);
 }
 
@@ -352,7 +358,9 @@ static void send_fd(int sock, int fd)
         char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
         char byte = 'f';
         struct iovec iov = { &byte, 1 };
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+        struct msghdr msg = { .msg_iov = &iov,
+                              .msg_iovlen = 1,
+                              .msg_control = cbuf,
                               .msg_controllen = sizeof(cbuf) };
         struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
@@ -369,7 +377,9 @@ static int recv_fd(int sock)
         char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
         char byte;
         struct iovec iov = { &byte, 1 };
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+        struct msghdr msg = { .msg_iov = &iov,
+                              .msg_iovlen = 1,
+                              .msg_control = cbuf,
                               .msg_controllen = sizeof(cbuf) };
         struct cmsghdr *c;
         int fd;
@@ -665,14 +675,9 @@ static Suite *policy_compile_suite(bool load)
 int main(void)
 {
         bool load = seccomp_available();
-        SRunner *sr = srunner_create(policy_compile_suite(load));
-        int failed;
 
         if (!load)
                 fprintf(stderr, "# seccomp() is not available here: only compiling, not loading\n");
         /* CK_TAP_LOG_FILE_NAME=- (set by make check) makes Check write TAP to stdout. */
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(policy_compile_suite(load));
 }

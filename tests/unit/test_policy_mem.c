@@ -12,6 +12,7 @@
 
 #include "ringfence.h"
 #include "policy/policy.h"
+#include "helpers.h"
 
 static struct rf_policy p;
 static struct policy_trace trace;
@@ -30,7 +31,9 @@ static void teardown(void)
         policy_trace_done(&trace);
 }
 
+/* clang-format off */
 #define F(name, text) { name, text, sizeof(text) - 1 }
+/* clang-format on */
 
 /* Load files; returns the result, with the error message in msg. */
 static int load(const struct policy_mem_file *files, size_t n, char *msg, size_t size)
@@ -188,11 +191,5 @@ static Suite *policy_mem_suite(void)
 
 int main(void)
 {
-        SRunner *sr = srunner_create(policy_mem_suite());
-        int failed;
-
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(policy_mem_suite());
 }

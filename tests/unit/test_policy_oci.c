@@ -28,6 +28,7 @@
 #include "ringfence.h"
 #include "base/cleanup.h"
 #include "policy/policy.h"
+#include "helpers.h"
 
 /* Go's name of this architecture, as Docker's profiles write it in includes.arches. */
 #if defined(__x86_64__)
@@ -387,8 +388,8 @@ START_TEST(test_oci_config)
                  oci_seccomp);
         import_text("config.json", text);
         assert_oci_rules();
-        ck_assert_ptr_nonnull(strstr(rule(SYS_bpf, 0, 0, 0, 0)->origin,
-                                     "config.json linux.seccomp.syscalls[7]"));
+        ck_assert_ptr_nonnull(
+                strstr(rule(SYS_bpf, 0, 0, 0, 0)->origin, "config.json linux.seccomp.syscalls[7]"));
 }
 END_TEST
 
@@ -413,8 +414,8 @@ START_TEST(test_default_actions)
                 { "{\"defaultAction\": \"SCMP_ACT_KILL_THREAD\"}", POLICY_ACT_KILL, 0 },
                 { "{\"defaultAction\": \"SCMP_ACT_TRAP\"}", POLICY_ACT_KILL, 0 },
                 { "{\"defaultAction\": \"SCMP_ACT_TRACE\"}", POLICY_ACT_ERRNO, ENOSYS },
-                { "{\"defaultAction\": \"SCMP_ACT_NOTIFY\", \"syscalls\": null}",
-                  POLICY_ACT_REPORT, EPERM },
+                { "{\"defaultAction\": \"SCMP_ACT_NOTIFY\", \"syscalls\": null}", POLICY_ACT_REPORT,
+                  EPERM },
                 { "{\"defaultAction\": \"SCMP_ACT_LOG\", \"syscalls\": []}", POLICY_ACT_ALLOW, 0 },
         };
 
@@ -548,8 +549,9 @@ START_TEST(test_failure_keeps_policy)
 }
 END_TEST
 
-#define A_ "expected SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, " \
-           "SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_TRACE, SCMP_ACT_LOG or SCMP_ACT_NOTIFY"
+#define A_                                                                                         \
+        "expected SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, "          \
+        "SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_TRACE, SCMP_ACT_LOG or SCMP_ACT_NOTIFY"
 #define PRE_ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": "
 #define ARG_(a) PRE_ "[{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [" a "]}]}"
 
@@ -611,8 +613,8 @@ static const struct {
         { "noop.json", ARG_("{\"index\": 0, \"value\": 1}"),
           "noop.json: syscalls[0].args[0].op: expected one of SCMP_CMP_EQ, SCMP_CMP_NE, "
           "SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_GT, SCMP_CMP_GE or SCMP_CMP_MASKED_EQ, got nothing" },
-        { "args.json", PRE_ "[{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
-                       "\"args\": {}}]}",
+        { "args.json",
+          PRE_ "[{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": {}}]}",
           "args.json: syscalls[0].args: expected an array of conditions, got an object" },
         { "ern.json",
           PRE_ "[{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"errnoRet\": 1}]}",
@@ -818,8 +820,8 @@ START_TEST(test_syscalls)
         close(pfd[0]);
         ck_assert_int_eq(waitpid(pid, &status, 0), pid);
         ck_assert_int_eq(status, 0);
-        ck_assert_int_eq(res[0], 0);       /* allowed: minKernel 4.8 */
-        ck_assert_int_eq(res[1], -EPERM);  /* needs CAP_SYS_ADMIN in Docker's profile */
+        ck_assert_int_eq(res[0], 0);      /* allowed: minKernel 4.8 */
+        ck_assert_int_eq(res[1], -EPERM); /* needs CAP_SYS_ADMIN in Docker's profile */
         ck_assert_int_eq(res[2], -EPERM);
         ck_assert_int_eq(res[3], -ENOSYS); /* so that glibc falls back to clone */
 }
@@ -877,15 +879,10 @@ static Suite *policy_oci_suite(bool load_filters)
 int main(void)
 {
         bool load_filters = seccomp_available();
-        SRunner *sr = srunner_create(policy_oci_suite(load_filters));
-        int failed;
 
         if (!load_filters)
                 fprintf(stderr, "# seccomp() is not available here: only importing and "
                                 "compiling, not loading\n");
         /* CK_TAP_LOG_FILE_NAME=- (set by make check) makes Check write TAP to stdout. */
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(policy_oci_suite(load_filters));
 }

@@ -29,6 +29,7 @@
 #include "base/cleanup.h"
 #include "policy/policy.h"
 #include "policy/prebuilt.h"
+#include "helpers.h"
 
 static struct rf_policy p;
 static char dir[] = "/tmp/rf-parse-XXXXXX";
@@ -85,7 +86,7 @@ static const struct policy_syscall_rule *match(const char *name, uint64_t a0, ui
         return policy_match(&p, seccomp_syscall_resolve_name(name), args);
 }
 
-/* ---- syntax ----------------------------------------------------------------------------------- */
+/* ---- syntax ---------------------------------------------------------------------------------- */
 
 START_TEST(test_settings_comments_blanks)
 {
@@ -111,7 +112,8 @@ END_TEST
 static const struct {
         const char *text, *msg;
 } errors[] = {
-        { "net = moon\n", "t.policy:1:7: net: invalid value 'moon', expected none, loopback or host" },
+        { "net = moon\n",
+          "t.policy:1:7: net: invalid value 'moon', expected none, loopback or host" },
         { "# ok\nnte = host\n", "t.policy:2:1: unknown setting 'nte', expected one of: "
                                 "namespace.*, net, fs.*, identity, hostname, cwd, env.*, fd, "
                                 "limit.*, seccomp.*" },
@@ -161,10 +163,9 @@ static const struct {
           "t.policy:1:37: arg1 is compared twice in one rule, which seccomp cannot do, expected "
           "each argument once between '||'" },
         { "seccomp.allow = ioctl: arg1 == 1 ||\n", "t.policy:1:36: unexpected end of line, "
-                                                  "expected an argument arg0 to arg5" },
-        { "seccomp.allow = ioctl: arg1 == 1 |\n", "t.policy:1:35: unexpected end of line, "
-                                                 "expected a number or a constant name such as "
-                                                 "AF_UNIX" },
+                                                   "expected an argument arg0 to arg5" },
+        { "seccomp.allow = ioctl: arg1 == 1 |\n", "t.policy:1:35: unexpected end of line, expected "
+                                                  "a number or a constant name such as AF_UNIX" },
         { "seccomp.allow = ioctl: arg1 == 1 arg2\n", "t.policy:1:34: unexpected 'arg2', "
                                                      "expected '&&', '||' or the end of the "
                                                      "line" },
@@ -234,7 +235,7 @@ START_TEST(test_error_nul_byte)
 }
 END_TEST
 
-/* ---- seccomp rules ---------------------------------------------------------------------------- */
+/* ---- seccomp rules --------------------------------------------------------------------------- */
 
 START_TEST(test_conditions_match)
 {
@@ -351,9 +352,9 @@ START_TEST(test_groups_lists_clear)
         /* every member of every group is a group or a call libseccomp knows */
         for (size_t i = 0; (g = policy_group_at(i)) != NULL; i++)
                 for (const char *const *m = g->members; *m; m++)
-                        ck_assert_msg(**m == '@' ? policy_group_find(*m) != NULL
-                                                 : seccomp_syscall_resolve_name(*m) !=
-                                                           __NR_SCMP_ERROR,
+                        ck_assert_msg(**m == '@'
+                                              ? policy_group_find(*m) != NULL
+                                              : seccomp_syscall_resolve_name(*m) != __NR_SCMP_ERROR,
                                       "%s: %s", g->name, *m);
         LOAD_OK("clear seccomp\n"
                 "seccomp.default = kill\n"
@@ -374,7 +375,7 @@ START_TEST(test_groups_lists_clear)
 }
 END_TEST
 
-/* ---- includes, names, built-ins --------------------------------------------------------------- */
+/* ---- includes, names, built-ins -------------------------------------------------------------- */
 
 START_TEST(test_includes)
 {
@@ -506,12 +507,14 @@ START_TEST(test_set_value)
         rf_error err = { 0 };
 
         ck_assert_int_eq(policy_set_value(&p, "seccomp.allow", "socket: arg0 == AF_INET6", "--set",
-                                          NULL, &err), 0);
+                                          NULL, &err),
+                         0);
         ck_assert_str_eq(match("socket", AF_INET6, 0)->origin, "--set");
         ck_assert_int_eq(rf_policy_set(&p, "seccomp.report", "@debug", NULL, &err), 0);
         ck_assert_int_eq(match("ptrace", 0, 0)->action, POLICY_ACT_REPORT);
         ck_assert_int_eq(policy_set_value(&p, "seccomp.allow", "socket: arg9 == 1", "--set", NULL,
-                                          &err), -EINVAL);
+                                          &err),
+                         -EINVAL);
         ck_assert_str_eq(err.msg, "--set: unexpected 'arg9', expected an argument arg0 to arg5");
         ck_assert_int_eq(policy_set_value(&p, "net", "moon", "--set", NULL, &err), -EINVAL);
         ck_assert_str_eq(err.msg, "--set: net: invalid value 'moon', expected none, loopback or "
@@ -524,7 +527,7 @@ START_TEST(test_set_value)
 }
 END_TEST
 
-/* ---- show, explain and the shipped policies --------------------------------------------------- */
+/* ---- show, explain and the shipped policies -------------------------------------------------- */
 
 static const char *top_srcdir(void)
 {
@@ -591,8 +594,8 @@ START_TEST(test_show)
         assert_round_trip("t.policy");
         assert_round_trip("default");
         assert_round_trip("none");
-        for (const char *const *n = (const char *const[]){ "build", "compute", "net-client",
-                                                           "strict", NULL };
+        for (const char *const *n =
+                     (const char *const[]){ "build", "compute", "net-client", "strict", NULL };
              *n; n++) {
                 snprintf(path, sizeof(path), "%s/policies/%s.policy", top_srcdir(), *n);
                 assert_round_trip(path);
@@ -637,8 +640,9 @@ START_TEST(test_explain)
         free(text);
         ck_assert_int_eq(rf_policy_explain("t.policy", "nosuch", NULL, &text, &err), -EINVAL);
         ck_assert_str_eq(err.msg, "unknown system call 'nosuch', expected a name such as openat");
-        ck_assert_int_eq(rf_policy_explain("t.policy", "ioctl", (char *const[]){ "x", NULL },
-                                           &text, &err), -EINVAL);
+        ck_assert_int_eq(rf_policy_explain("t.policy", "ioctl", (char *const[]){ "x", NULL }, &text,
+                                           &err),
+                         -EINVAL);
         ck_assert_str_eq(err.msg, "argument 'x' of ioctl: expected at most 6 numbers or constant "
                                   "names such as TIOCSTI");
 }
@@ -664,7 +668,7 @@ static int by_value(const void *a, const void *b)
 START_TEST(test_shipped_policies)
 {
         static const char *const names[] = { "default", "build", "compute", "net-client",
-                                              "strict" };
+                                             "strict" };
         struct rf_policy q, d;
         struct policy_bpf b;
         rf_error err = { 0 };
@@ -688,8 +692,9 @@ START_TEST(test_shipped_policies)
                 }
                 qsort(t, ARRAY_SIZE(t), sizeof(t[0]), by_value);
                 qsort(cpu, ARRAY_SIZE(cpu), sizeof(cpu[0]), by_value);
-                fprintf(stderr, "# %s.policy: load + compile, median of 20: %.0f us wall, %.0f us "
-                                "CPU; %zu rules\n",
+                fprintf(stderr,
+                        "# %s.policy: load + compile, median of 20: "
+                        "%.0f us wall, %.0f us CPU; %zu rules\n",
                         names[n], t[ARRAY_SIZE(t) / 2], cpu[ARRAY_SIZE(cpu) / 2],
                         q.seccomp.n_rules);
                 if (n == 0) {
@@ -755,11 +760,5 @@ static Suite *policy_parse_suite(void)
 
 int main(void)
 {
-        SRunner *sr = srunner_create(policy_parse_suite());
-        int failed;
-
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(policy_parse_suite());
 }

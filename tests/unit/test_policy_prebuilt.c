@@ -18,6 +18,7 @@
 #include "base/cleanup.h"
 #include "policy/policy.h"
 #include "policy/prebuilt.h"
+#include "helpers.h"
 
 static struct rf_policy p;
 
@@ -174,9 +175,9 @@ END_TEST
 static const struct {
         const char *key, *value;
 } changes[] = {
-        { "seccomp.allow", "ptrace" },       { "seccomp.deny", "ptrace" },
-        { "seccomp.report", "getpid" },      { "seccomp.kill", "getpid" },
-        { "seccomp.errno", "getpid EACCES" }, { "seccomp.default", "allow" },
+        { "seccomp.allow", "ptrace" },         { "seccomp.deny", "ptrace" },
+        { "seccomp.report", "getpid" },        { "seccomp.kill", "getpid" },
+        { "seccomp.errno", "getpid EACCES" },  { "seccomp.default", "allow" },
         { "seccomp.default", "errno ENOSYS" },
 };
 
@@ -189,8 +190,8 @@ START_TEST(test_seccomp_keys_clear)
                       err.msg);
         ck_assert_msg(!p.seccomp_pristine, "%s", changes[_i].key);
         ck_assert_msg(policy_compile(&p, &b, &err) == 0, "%s", err.msg);
-        ck_assert_msg(!is_prebuilt(&b), "%s = %s: still the default's programs",
-                      changes[_i].key, changes[_i].value);
+        ck_assert_msg(!is_prebuilt(&b), "%s = %s: still the default's programs", changes[_i].key,
+                      changes[_i].value);
         compile_fresh(&p, &fresh);
         ck_assert(same_prog(&b.notify, fresh.notify.filter, fresh.notify.len));
         ck_assert(same_prog(&b.kill, fresh.kill.filter, fresh.kill.len));
@@ -214,8 +215,8 @@ END_TEST
 
 START_TEST(test_add_rule_clears)
 {
-        ck_assert_int_eq(policy_add_syscall_rule(&p, "kcmp", POLICY_ACT_ALLOW, 0, NULL, 0, "t",
-                                                 "t", NULL),
+        ck_assert_int_eq(policy_add_syscall_rule(&p, "kcmp", POLICY_ACT_ALLOW, 0, NULL, 0, "t", "t",
+                                                 NULL),
                          0);
         ck_assert(!p.seccomp_pristine);
 }
@@ -286,12 +287,6 @@ static Suite *policy_prebuilt_suite(void)
 
 int main(void)
 {
-        SRunner *sr = srunner_create(policy_prebuilt_suite());
-        int failed;
-
         /* CK_TAP_LOG_FILE_NAME=- (set by make check) makes Check write TAP to stdout. */
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(policy_prebuilt_suite());
 }

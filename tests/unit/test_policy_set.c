@@ -14,6 +14,7 @@
 #include "ringfence.h"
 #include "base/cleanup.h"
 #include "policy/policy.h"
+#include "helpers.h"
 
 static struct rf_policy p;
 
@@ -83,6 +84,7 @@ END_TEST
 
 START_TEST(test_default_seccomp)
 {
+        /* clang-format off */
         static const char *const refused[] = {
                 "io_uring_setup", "io_uring_enter", "io_uring_register", "ptrace",
                 "process_vm_readv", "process_vm_writev", "mount", "umount2", "pivot_root",
@@ -99,6 +101,7 @@ START_TEST(test_default_seccomp)
                                                "faccessat2", "statx", "openat2", "pidfd_open",
                                                "epoll_pwait2", "futex_waitv", "arch_prctl",
                                                "landlock_create_ruleset", "prctl", "wait4" };
+        /* clang-format on */
         const struct policy_syscall_rule *r;
 
         for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
@@ -109,8 +112,7 @@ START_TEST(test_default_seccomp)
         }
         for (size_t i = 0; i < ARRAY_SIZE(allowed); i++) {
                 r = match0(allowed[i]);
-                ck_assert_msg(r && r->action == POLICY_ACT_ALLOW, "%s is not allowed",
-                              allowed[i]);
+                ck_assert_msg(r && r->action == POLICY_ACT_ALLOW, "%s is not allowed", allowed[i]);
         }
         r = match0("clone3");
         ck_assert(r && r->action == POLICY_ACT_ERRNO && r->errno_val == ENOSYS);
@@ -127,9 +129,9 @@ START_TEST(test_namespaces)
         static const struct {
                 const char *key;
                 unsigned bit;
-        } ns[] = { { "namespace.user", POLICY_NS_USER }, { "namespace.pid", POLICY_NS_PID },
-                   { "namespace.mount", POLICY_NS_MOUNT }, { "namespace.ipc", POLICY_NS_IPC },
-                   { "namespace.uts", POLICY_NS_UTS },     { "namespace.net", POLICY_NS_NET },
+        } ns[] = { { "namespace.user", POLICY_NS_USER },    { "namespace.pid", POLICY_NS_PID },
+                   { "namespace.mount", POLICY_NS_MOUNT },  { "namespace.ipc", POLICY_NS_IPC },
+                   { "namespace.uts", POLICY_NS_UTS },      { "namespace.net", POLICY_NS_NET },
                    { "namespace.cgroup", POLICY_NS_CGROUP } };
 
         for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
@@ -169,9 +171,9 @@ START_TEST(test_fs_rules)
         static const struct {
                 const char *in, *out;
         } norm[] = {
-                { "/usr", "/usr" },       { "//a//b/", "/a/b" },   { "/a/./b/.", "/a/b" },
-                { "/a/b/../c", "/a/c" },  { "/a/../../b", "/b" },  { "/...", "/..." },
-                { "/a/b/..", "/a" },      { "/a/.hidden", "/a/.hidden" },
+                { "/usr", "/usr" },      { "//a//b/", "/a/b" },          { "/a/./b/.", "/a/b" },
+                { "/a/b/../c", "/a/c" }, { "/a/../../b", "/b" },         { "/...", "/..." },
+                { "/a/b/..", "/a" },     { "/a/.hidden", "/a/.hidden" },
         };
 
         SET_OK("fs.ro", "/usr/lib");
@@ -623,12 +625,6 @@ static Suite *policy_set_suite(void)
 
 int main(void)
 {
-        SRunner *sr = srunner_create(policy_set_suite());
-        int failed;
-
         /* CK_TAP_LOG_FILE_NAME=- (set by make check) makes Check write TAP to stdout. */
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(policy_set_suite());
 }

@@ -21,8 +21,7 @@
 
 #include "base/cleanup.h"
 #include "ring/ring.h"
-
-
+#include "helpers.h"
 
 #define CAP 1024u
 
@@ -262,6 +261,7 @@ struct layout_corruption {
 
 #define AT(field) offsetof(struct ring_layout, field)
 
+/* clang-format off */
 static const struct layout_corruption layout_corruptions[] = {
         { "bad magic", { { AT(magic), 4, 0xdeadbeef } },
           "ring: bad magic number 0xdeadbeef, expected 0x474e5246" },
@@ -276,6 +276,7 @@ static const struct layout_corruption layout_corruptions[] = {
         { "positions apart", { { RING_HEAD_OFF, 8, 8 }, { RING_TAIL_OFF, 8, 8 + 2 * CAP } },
           "ring: head 8 and tail 2056 are not multiples of 8 at most 1024 apart" },
 };
+/* clang-format on */
 
 static void corrupt_layout(uint8_t *base, const void *arg)
 {
@@ -454,8 +455,7 @@ static uint64_t two_processes(uint64_t n, uint32_t spin_ns)
                         i++;
                 if (m.job != seq || m.len != seq_len(seq) || i != m.len)
                         ck_abort_msg("message %llu: job %llu, %u bytes, byte %u wrong",
-                                     (unsigned long long)seq, (unsigned long long)m.job, m.len,
-                                     i);
+                                     (unsigned long long)seq, (unsigned long long)m.job, m.len, i);
                 seq++;
         }
         reap(pid);
@@ -559,8 +559,6 @@ int main(void)
         TCase *th = tcase_create("hostile");
         TCase *tl = tcase_create("layout");
         TCase *tp = tcase_create("processes");
-        SRunner *sr;
-        int failed;
 
         tcase_add_loop_test(th, producer_corrupts, 0, (int)ARRAY_SIZE(corruptions));
         tcase_add_test(th, tail_rewound);
@@ -577,9 +575,5 @@ int main(void)
         tcase_add_test(tp, public_api);
         tcase_set_timeout(tp, 300);
         suite_add_tcase(s, tp);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

@@ -15,6 +15,7 @@
 
 #include "base/cleanup.h"
 #include "ring/ring.h"
+#include "helpers.h"
 
 /* A heap ring of capacity cap; *ret_mem is the memory to free after ring_free. */
 static struct ring *heap_ring(uint32_t cap, void **ret_mem)
@@ -176,8 +177,8 @@ START_TEST(full_and_empty)
                 pop_seed(r, 48, i);
         ck_assert_int_eq(ring_peek(r, &m, &p, NULL), -EAGAIN);
         /* Empty at offset 0 again: a 496-byte message then needs a PAD after a 400-byte one. */
-        ck_assert_int_eq(push_seed(r, 400, 1, 0), 0); /* 416 at 0 */
-        ck_assert_int_eq(push_seed(r, 496, 2, 0), 0); /* 512 at 416 */
+        ck_assert_int_eq(push_seed(r, 400, 1, 0), 0);       /* 416 at 0 */
+        ck_assert_int_eq(push_seed(r, 496, 2, 0), 0);       /* 512 at 416 */
         ck_assert_int_eq(push_seed(r, 100, 3, 0), -EAGAIN); /* 96 left at the end */
         pop_seed(r, 400, 1);
         ck_assert_int_eq(push_seed(r, 100, 3, 0), 0); /* PAD 96, then 120 at 0 */
@@ -313,9 +314,11 @@ static void wake_sleeper(int efd, bool by_push)
                 ring_set_eventfd(r, RING_DATA, efd);
         ck_assert_int_eq(pthread_create(&t, NULL, sleep_for_data, &s), 0);
         /* Wait until it sleeps (announced itself), then wake it. */
+        /* clang-format off */
         while (!atomic_load(&((struct ring_wait *)((uint8_t *)ring_memory(r, NULL) +
                                                    RING_DATA_WAIT_OFF))->waiting))
                 usleep(100);
+        /* clang-format on */
         usleep(1000);
         if (by_push)
                 ck_assert_int_eq(push_seed(r, 1, 1, 0), 0);
@@ -488,8 +491,6 @@ int main(void)
         TCase *tc = tcase_create("spsc");
         TCase *tw = tcase_create("wait");
         TCase *tt = tcase_create("threads");
-        SRunner *sr;
-        int failed;
 
         tcase_add_test(tc, wrap_all_sizes);
         tcase_add_test(tc, max_message_at_every_offset);
@@ -506,9 +507,5 @@ int main(void)
         tcase_add_test(tt, threads_sleeping);
         tcase_set_timeout(tt, 600);
         suite_add_tcase(s, tt);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

@@ -26,6 +26,7 @@
 #include "policy/policy.h"
 #include "sandbox/cgroup-internal.h"
 #include "sandbox/cgroup.h"
+#include "helpers.h"
 
 #define MiB (1024ull * 1024)
 
@@ -281,16 +282,16 @@ START_TEST(test_pids_limit)
 
         ck_assert_int_eq(cgroup_job_create(&cg, &limits_256m_16, TAG "pids", NULL), 0);
         ck_assert_msg(cg.pids_by == expected_backend("pids"),
-                      "pids by \"%s\", mountinfo says \"%s\"",
-                      limit_backend_name(cg.pids_by),
+                      "pids by \"%s\", mountinfo says \"%s\"", limit_backend_name(cg.pids_by),
                       limit_backend_name(expected_backend("pids")));
         ck_assert_int_ne(cg.pids_by, LIMIT_BY_NONE);
         snprintf(child_leaf, sizeof(child_leaf), "/ringfence-%d-" TAG "pids", (int)getpid());
         pid = spawn_in_job(&cg, fork_many);
         status = wait_status(pid);
         ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                      "fork_many: status %#x (2: no fork refused, 3: not EAGAIN, 5: not in the "
-                      "cgroup)", status);
+                      "fork_many: status %#x (2: no fork refused, "
+                      "3: not EAGAIN, 5: not in the cgroup)",
+                      status);
         ck_assert_int_eq(cgroup_job_stats(&cg, &st), 0);
         ck_assert(st.pids_limit_hit);
         ck_assert(!st.memory_limit_hit);
@@ -550,12 +551,11 @@ START_TEST(test_layout_edges)
 {
         static const char pc[] = "0::/docker/abc/sub\n5:cpu,cpuacct:/x\n6:memory:/..\n"
                                  "7:pids:/elsewhere\n";
-        static const char mi[] =
-                "1 0 0:1 / /ro\\040v2 ro - cgroup2 cgroup2 rw\n"
-                "2 0 0:2 /docker/abc /c\\040g rw - cgroup2 cgroup2 rw\n"
-                "3 0 0:3 / /cg/cpu rw - cgroup cgroup rw,cpu,cpuacct\n"
-                "4 0 0:4 / /cg/memory rw - cgroup cgroup rw,memory\n"
-                "5 0 0:5 /docker /cg/pids rw - cgroup cgroup rw,pids\n";
+        static const char mi[] = "1 0 0:1 / /ro\\040v2 ro - cgroup2 cgroup2 rw\n"
+                                 "2 0 0:2 /docker/abc /c\\040g rw - cgroup2 cgroup2 rw\n"
+                                 "3 0 0:3 / /cg/cpu rw - cgroup cgroup rw,cpu,cpuacct\n"
+                                 "4 0 0:4 / /cg/memory rw - cgroup cgroup rw,memory\n"
+                                 "5 0 0:5 /docker /cg/pids rw - cgroup cgroup rw,pids\n";
         struct cgroup_layout l;
 
         cgroup_layout_parse(pc, mi, &l);
@@ -662,21 +662,17 @@ int main(void)
 {
         const struct cgroup_layout *l = &cgroup_host_get()->layout;
         const char *skip = skip_reason();
-        SRunner *sr;
-        int failed;
+        int status;
 
         if (skip) {
                 cgroup_host_release();
                 printf("1..0 # SKIP %s\n", skip);
                 return 0;
         }
-        sr = srunner_create(cgroup_suite());
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
+        status = test_run_suite(cgroup_suite());
         remove_leftovers(l->v2_dir, true);
         for (int c = 0; c < _CGROUP_CTRL_MAX; c++)
                 remove_leftovers(l->v1_dir[c], false);
         cgroup_host_release();
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return status;
 }

@@ -77,9 +77,8 @@ static rf_policy *policy_for_all_steps(void)
         rf_error err = { 0 };
         rf_policy *p = rf_policy_new_default(&err);
         static const char *const sets[][2] = {
-                { "net", "loopback" },          { "fs.rw", "/var/tmp" },
-                { "fs.hide", "/etc/shadow" },   { "limit.files", "64" },
-                { "limit.memory", "256M" },     { "limit.pids", "32" },
+                { "net", "loopback" },   { "fs.rw", "/var/tmp" },    { "fs.hide", "/etc/shadow" },
+                { "limit.files", "64" }, { "limit.memory", "256M" }, { "limit.pids", "32" },
                 { "cwd", "/" },
         };
 
@@ -196,8 +195,6 @@ int main(void)
 {
         Suite *s;
         TCase *tc;
-        SRunner *sr;
-        int failed;
 
 #ifndef RF_FAULT_INJECTION
         puts("1..0 # SKIP built without --enable-fault-injection");
@@ -209,9 +206,5 @@ int main(void)
         tcase_add_test(tc, test_each_step_fails_with_its_name);
         tcase_add_test(tc, test_each_step_dies);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? 1 : 0;
+        return test_run_suite(s);
 }

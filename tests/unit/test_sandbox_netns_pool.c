@@ -18,6 +18,7 @@
 
 #include "ringfence.h"
 #include "sandbox/netns-pool.h"
+#include "helpers.h"
 
 /* The inode that names fd's namespace (or the calling thread's when fd < 0). */
 static ino_t ns_ino(int fd)
@@ -96,8 +97,6 @@ int main(void)
 {
         Suite *s = suite_create("netns-pool");
         TCase *tc = tcase_create("pool");
-        SRunner *sr;
-        int failed;
 
         if (geteuid() != 0) {
                 printf("1..0 # SKIP the network namespace pool is used as root only\n");
@@ -107,9 +106,5 @@ int main(void)
         tcase_add_test(tc, test_loopback_up_and_no_time_wait);
         tcase_add_test(tc, test_returned_is_lent_again_and_two_differ);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return test_run_suite(s);
 }

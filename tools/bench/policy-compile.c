@@ -117,8 +117,10 @@ int main(int argc, char **argv)
                 }
         }
         if (optind == argc) {
-                fprintf(stderr, "usage: %s [-n RUNS] POLICY...: name at least one policy, such "
-                                "as policies/build.policy or default\n", argv[0]);
+                fprintf(stderr,
+                        "usage: %s [-n RUNS] POLICY...: name at least one policy, "
+                        "such as policies/build.policy or default\n",
+                        argv[0]);
                 return 2;
         }
         printf("# %ld fresh processes per policy; microseconds, median (min-max)\n", runs);

@@ -27,8 +27,6 @@
 
 #include "ringfence.h"
 
-
-
 #define MSG 64
 #define CAPACITY (256 * 1024)
 
@@ -415,15 +413,17 @@ struct variant {
         double values[32], syscalls[32];
 };
 
+/* clang-format off */
 #define V(p_, rtt_, mode_, batch_, ref_)                                                           \
         { .processes = p_, .rtt = rtt_, .mode = mode_, .batch = batch_, .reference = ref_ }
+/* clang-format on */
 
 static struct variant variants[] = {
-        V(0, 1, SPIN, 1, 1),     V(0, 0, SPIN, 1, 1),     V(0, 1, SPIN, 1, 0),
-        V(0, 1, ADAPTIVE, 1, 0), V(0, 1, SLEEP, 1, 0),    V(0, 0, SPIN, 1, 0),
+        V(0, 1, SPIN, 1, 1),     V(0, 0, SPIN, 1, 1),      V(0, 1, SPIN, 1, 0),
+        V(0, 1, ADAPTIVE, 1, 0), V(0, 1, SLEEP, 1, 0),     V(0, 0, SPIN, 1, 0),
         V(0, 0, SPIN, 32, 0),    V(0, 0, ADAPTIVE, 32, 0), V(0, 0, SLEEP, 32, 0),
-        V(1, 1, SPIN, 1, 0),     V(1, 1, ADAPTIVE, 1, 0), V(1, 1, SLEEP, 1, 0),
-        V(1, 0, SPIN, 1, 0),     V(1, 0, SPIN, 32, 0),    V(1, 0, ADAPTIVE, 32, 0),
+        V(1, 1, SPIN, 1, 0),     V(1, 1, ADAPTIVE, 1, 0),  V(1, 1, SLEEP, 1, 0),
+        V(1, 0, SPIN, 1, 0),     V(1, 0, SPIN, 32, 0),     V(1, 0, ADAPTIVE, 32, 0),
         V(1, 0, SLEEP, 32, 0),
 };
 
@@ -463,8 +463,8 @@ int main(int argc, char **argv)
                 die("usage: ring-bench [ROUND_TRIPS] [MESSAGES] [ROUNDS (1-32)]", 0, NULL);
         for (int round = 0; round < rounds; round++)
                 for (size_t i = 0; i < nv; i++) {
-                        fprintf(stderr, "\rround %d/%d, variant %zu/%zu ", round + 1, rounds,
-                                i + 1, nv);
+                        fprintf(stderr, "\rround %d/%d, variant %zu/%zu ", round + 1, rounds, i + 1,
+                                nv);
                         measure(&variants[i], round, n_rtt, n_msg);
                 }
         fprintf(stderr, "\n");
@@ -477,7 +477,7 @@ int main(int argc, char **argv)
                 double val = median(v->values, rounds), sys = median(v->syscalls, rounds);
 
                 printf("| %s | %s | %s | %d | %.3f %s | %.4f |\n",
-                       v->reference  ? "threads, bare SPSC"
+                       v->reference   ? "threads, bare SPSC"
                        : v->processes ? "processes (memfd)"
                                       : "threads",
                        v->rtt ? "round trip" : "one way", mode_names[v->mode], v->batch, val,

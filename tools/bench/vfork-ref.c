@@ -26,7 +26,8 @@ static long parse_count(const char *s, const char *what)
         errno = 0;
         v = strtol(s, &end, 10);
         if (errno || end == s || *end || v < 1 || v > INT_MAX) {
-                fprintf(stderr, "vfork-ref: invalid %s '%s', expected a positive integer\n", what, s);
+                fprintf(stderr, "vfork-ref: invalid %s '%s', expected a positive integer\n", what,
+                        s);
                 exit(2);
         }
         return v;

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: MIT
 # CI's checkers (issue 5, part 4; .ci/run runs them all): the ring, engine and pool unit tests
 # under ThreadSanitizer; valgrind memcheck on every unit test (zero leaks, zero errors; forked
-# children too); cppcheck and clang-tidy (tools/ci/lint.sh, the checks in .clang-tidy); and a
-# --enable-fault-injection build running the setup-step fault test. Each in its own build
-# directory. Usage: tools/ci/checks.sh [tsan|valgrind|lint|fault]... (default: all). About 15
-# minutes on 2 cores when the machine is otherwise idle.
+# children too); cppcheck, clang-tidy and make check-format (tools/ci/lint.sh, the checks in
+# .clang-tidy and .clang-format); and a --enable-fault-injection build running the setup-step
+# fault test. Each in its own build directory. Usage: tools/ci/checks.sh
+# [tsan|valgrind|lint|fault]... (default: all). About 15 minutes on 2 cores when the machine is
+# otherwise idle.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$PWD
@@ -34,7 +35,7 @@ unit_tests() { # DIR [GLOB...]: the built unit test binaries in DIR matching the
 for step in "${steps[@]}"; do
         case $step in
         lint)
-                echo "== cppcheck and clang-tidy"
+                echo "== cppcheck, clang-tidy and clang-format"
                 build build-lint
                 BUILD=$top/build-lint tools/ci/lint.sh
                 ;;

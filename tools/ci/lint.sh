@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Static checks: cppcheck (flags below) and clang-tidy (the checks in .clang-tidy) over src/ and
-# tools/; fails on any finding. Run from anywhere; needs a configured build dir for config.h
-# (BUILD, default build/). False positives are silenced inline with a reason.
+# tools/, and make check-format (.clang-format) over the sources; fails on any finding. Run from
+# anywhere; needs a configured build dir for config.h (BUILD, default build/). False positives
+# are silenced inline with a reason.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$top/build}
@@ -25,5 +26,9 @@ for f in $files; do
         clang-tidy --quiet "$f" -- -std=gnu17 "${defs[@]}" "${incs[@]}" \
                 $(pkg-config --cflags libseccomp liburing jansson check) 2>/dev/null || status=1
 done
+echo "== clang-format"
+# What make check-format prints: the diff clang-format would make, and how many lines it changes.
+make -s -C "$build" check-format || status=1
+
 [ $status = 0 ] && echo "lint: clean"
 exit $status
