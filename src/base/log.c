@@ -9,6 +9,7 @@
 
 #include "ringfence.h"
 #include "base/alloc.h"
+#include "base/cleanup.h"
 #include "base/log.h"
 
 /* What ringfence printed before there was a handler, byte for byte. */
@@ -46,7 +47,8 @@ void base_log_line(int level, const char *line)
 
 void base_log(int level, const char *fmt, ...)
 {
-        char small[512], *line = small;
+        char small[512];
+        _cleanup_free_ char *big = NULL; /* a line longer than small */
         va_list ap;
         int n;
 
@@ -56,12 +58,10 @@ void base_log(int level, const char *fmt, ...)
         if (n < 0)
                 return;
         if ((size_t)n >= sizeof(small)) {
-                line = xmalloc((size_t)n + 1);
+                big = xmalloc((size_t)n + 1);
                 va_start(ap, fmt);
-                vsnprintf(line, (size_t)n + 1, fmt, ap);
+                vsnprintf(big, (size_t)n + 1, fmt, ap);
                 va_end(ap);
         }
-        base_log_line(level, line);
-        if (line != small)
-                free(line);
+        base_log_line(level, big ? big : small);
 }

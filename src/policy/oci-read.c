@@ -134,7 +134,7 @@ static int get_uint(struct oci_import *im, const json_t *v, const char *path, ui
  * running, which the model cannot say: refused. */
 static int get_errno(struct oci_import *im, const json_t *v, const char *path, int *ret)
 {
-        uint64_t e;
+        uint64_t e = 0;
         int r;
 
         r = get_uint(im, v, path, &e);
@@ -305,7 +305,7 @@ static int get_conds(struct oci_import *im, const json_t *args, const char *path
         json_array_foreach(args, i, a) {
                 struct policy_arg_cond *c = &conds[i];
                 const json_t *op, *two;
-                uint64_t index;
+                uint64_t index = 0;
                 size_t k;
 
                 if (!json_is_object(a))
