@@ -77,6 +77,8 @@ static int apply(const struct cli_option *o, const char *value, rf_policy *p,
         case CLI_FLAG:
                 if (!strcmp(o->name, "help"))
                         out->help = true;
+                else if (!strcmp(o->name, "version"))
+                        out->version = true;
                 else
                         out->verbose = true;
                 return 0;
@@ -140,6 +142,12 @@ int cli_parse(const struct cli_option *const *opts, int argc, char **argv, int f
                 if ((r = apply(o, value, p, out, err)) < 0)
                         return r;
         }
+        return 0;
+}
+
+int cli_version(void)
+{
+        printf("ringfence %s\n", rf_version());
         return 0;
 }
 

@@ -17,6 +17,7 @@ struct batch_cli {
         bool progress_set;
         rf_batch_share share; /* --jobserver, --shard (cli-batch.c's share options) */
         bool no_jobserver;
+        bool no_summary; /* --no-summary */
         const char *shard_spec;
         uint32_t shards;
 };
@@ -199,13 +200,17 @@ static int opt_jobserver_fifo(struct cli_result *out, const char *v, rf_error *e
         return 0;
 }
 
-static int opt_no_jobserver(struct cli_result *out, const char *v, rf_error *err)
-{
-        (void)v;
-        (void)err;
-        BC(out)->no_jobserver = true;
-        return 0;
-}
+/* A flag of the batch tool itself (struct batch_cli), not of rf_batch_options. */
+#define TOOL_FLAG_HANDLER(fn, field)                                                               \
+        static int fn(struct cli_result *out, const char *v, rf_error *err)                        \
+        {                                                                                          \
+                (void)v;                                                                           \
+                (void)err;                                                                         \
+                BC(out)->field = true;                                                             \
+                return 0;                                                                          \
+        }
+TOOL_FLAG_HANDLER(opt_no_jobserver, no_jobserver)
+TOOL_FLAG_HANDLER(opt_no_summary, no_summary)
 
 static int opt_shard(struct cli_result *out, const char *v, rf_error *err)
 {
@@ -250,6 +255,7 @@ static const struct cli_option batch_only_options[] = {
         CUSTOM("resume-failed", NULL, "... but run the failed ones again", 0, opt_resume_failed),
         CUSTOM("dry-run", NULL, "print the commands, run nothing", 0, opt_dry_run),
         CUSTOM("bar", NULL, "progress on stderr (default when it is a terminal)", 0, opt_bar),
+        CUSTOM("no-summary", NULL, "no summary line on stderr at the end", 0, opt_no_summary),
         CUSTOM("jobserver", NULL, "offer the -j slots to make -j in the jobs (R,W pipe form)", 0,
                opt_jobserver),
         CUSTOM("jobserver-fifo", NULL, "... in the fifo:PATH form (make 4.4, ninja 1.13)", 0,
@@ -260,6 +266,7 @@ static const struct cli_option batch_only_options[] = {
         CUSTOM("shards", "N", "the shard count for --shard auto (Slurm: the task id modulo N)", 0,
                opt_shards),
         { "help", CLI_FLAG, NULL, NULL, NULL, "show this help", 0, NULL },
+        { "version", CLI_FLAG, NULL, NULL, NULL, "print the version", 'V', NULL },
         { NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 };
 
@@ -331,6 +338,7 @@ int cli_batch(int argc, char **argv)
         bc.progress_set = false;
         rf_batch_share_init(&bc.share);
         bc.no_jobserver = false;
+        bc.no_summary = false;
         bc.shard_spec = NULL;
         bc.shards = 0;
         p = rf_policy_new_default(&err);
@@ -341,8 +349,11 @@ int cli_batch(int argc, char **argv)
         r = cli_apply_policies(batch_options, argc, argv, 2, p, &err);
         if (r == 0)
                 r = cli_parse(batch_options, argc, argv, 2, p, &cr, &err);
-        if (r == 0 && cr.help) {
-                usage();
+        if (r == 0 && (cr.help || cr.version)) {
+                if (cr.help)
+                        usage();
+                else
+                        cli_version();
                 rf_policy_free(p);
                 return 0;
         }
@@ -371,9 +382,9 @@ int cli_batch(int argc, char **argv)
                 fprintf(stderr, "ringfence batch: warning: %s\n", bc.share.warning);
         if (r < 0)
                 fprintf(stderr, "ringfence batch: %s\n", err.msg);
-        if (!bc.o.dry_run && (r == 0 || sum.total > 0))
+        if (!bc.o.dry_run && !bc.no_summary && (r == 0 || sum.total > 0))
                 summary(&sum);
-        if (!bc.o.dry_run && bc.share.shard_count && r == 0)
+        if (!bc.o.dry_run && !bc.no_summary && bc.share.shard_count && r == 0)
                 fprintf(stderr, "ringfence batch: shard %u/%u: %llu of the input's %llu jobs\n",
                         bc.share.shard_index, bc.share.shard_count,
                         (unsigned long long)bc.share.shard_jobs,

@@ -196,6 +196,8 @@ int cli_policy(int argc, char **argv)
                 usage(stdout);
                 return 0;
         }
+        if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V"))
+                return cli_version();
         for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
                 if (!strcmp(cmd, cmds[i].name))
                         return cmds[i].fn(argc - 3, argv + 3);

@@ -96,13 +96,20 @@ static int merge(int argc, char **argv)
 
 int cli_results(int argc, char **argv)
 {
-        if (argc >= 3 && !strcmp(argv[2], "merge"))
+        const char *cmd = argc > 2 ? argv[2] : NULL;
+
+        if (!cmd) {
+                usage(stderr);
+                return 125;
+        }
+        if (!strcmp(cmd, "merge"))
                 return merge(argc, argv);
-        if (argc >= 3 && (!strcmp(argv[2], "help") || !strcmp(argv[2], "--help"))) {
+        if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
                 usage(stdout);
                 return 0;
         }
-        fprintf(stderr, "ringfence results: unknown command '%s', expected merge\n",
-                argc >= 3 ? argv[2] : "");
+        if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V"))
+                return cli_version();
+        fprintf(stderr, "ringfence results: unknown command '%s', expected merge or help\n", cmd);
         return 125;
 }

@@ -18,6 +18,7 @@ static const struct cli_option run_only_options[] = {
         { "json", CLI_STRING, NULL, NULL, "FILE", "write the result record to FILE" },
         { "verbose", CLI_FLAG, NULL, NULL, NULL, "say why the command ended, on stderr" },
         { "help", CLI_FLAG, NULL, NULL, NULL, "show this help" },
+        { "version", CLI_FLAG, NULL, NULL, NULL, "print the version", 'V' },
         { NULL, 0, NULL, NULL, NULL, NULL },
 };
 
@@ -34,21 +35,39 @@ static void usage(void)
         printf("\nDurations take ms, s, m, h; sizes take K, M, G. See ringfence-run(1).\n");
 }
 
-static int write_record(const char *path, const rf_result *res, char **argv)
+/* Open (create or empty) the --json file before the command starts, as batch does, so that a
+ * path that cannot be written fails at once (125, the command not run) rather than after the
+ * command, losing its status. O_APPEND: the record follows whatever else goes there
+ * (--json /dev/stderr). */
+static int open_record(const char *path)
+{
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOCTTY, 0644);
+
+        if (fd < 0)
+                fprintf(stderr, "ringfence run: --json %s: %s\n", path, strerror(errno));
+        return fd;
+}
+
+/* Write the result record to fd, opened by open_record, and close it. */
+static int write_record(int fd, const char *path, const rf_result *res, char **argv)
 {
         char *line = NULL;
         FILE *f;
         int ok, e;
 
-        if (rf_result_to_json(res, 1, 1, argv, &line) < 0)
+        if (rf_result_to_json(res, 1, 1, argv, &line) < 0) {
+                close(fd);
                 return -ENOMEM;
-        f = fopen(path, "we");
+        }
+        f = fdopen(fd, "w");
         if (!f) {
                 e = errno;
+                close(fd);
                 free(line);
                 fprintf(stderr, "ringfence run: --json %s: %s\n", path, strerror(e));
                 return -e;
         }
+        errno = 0;
         ok = fprintf(f, "%s\n", line) >= 0 && fflush(f) == 0;
         e = errno;
         ok &= fclose(f) == 0;
@@ -84,7 +103,7 @@ int cli_run(int argc, char **argv)
         rf_run_options opts;
         rf_result res;
         rf_policy *p;
-        int r;
+        int r, json_fd = -1;
 
         /* A policy's $PWD is where we are: a launcher started by ninja or make -C inherits a
          * stale PWD. */
@@ -100,16 +119,22 @@ int cli_run(int argc, char **argv)
         r = cli_apply_policies(run_options, argc, argv, 2, p, &err);
         if (r >= 0)
                 r = cli_parse(run_options, argc, argv, 2, p, &cr, &err);
-        if (r < 0 || cr.help || cr.command_index < 0) {
+        if (r < 0 || cr.help || cr.version || cr.command_index < 0) {
                 if (r < 0)
                         fprintf(stderr, "ringfence run: %s\n", err.msg);
                 else if (cr.help)
                         usage();
+                else if (cr.version)
+                        cli_version();
                 else
                         fprintf(stderr, "ringfence run: no command given, expected "
                                         "ringfence run [OPTIONS] -- COMMAND [ARGS...]\n");
                 rf_policy_free(p);
-                return r < 0 || !cr.help ? 125 : 0;
+                return r < 0 || !(cr.help || cr.version) ? 125 : 0;
+        }
+        if (cr.json_path && (json_fd = open_record(cr.json_path)) < 0) {
+                rf_policy_free(p);
+                return 125;
         }
         rf_run_options_init(&opts);
         opts.signal_fd = cli_signal_fd();
@@ -118,7 +143,7 @@ int cli_run(int argc, char **argv)
         if (r < 0 && res.status != RF_STATUS_SPAWN_ERROR)
                 fprintf(stderr, "ringfence run: %s\n", err.msg);
         explain(&res, cr.verbose);
-        if (cr.json_path && write_record(cr.json_path, &res, argv + cr.command_index) < 0)
+        if (cr.json_path && write_record(json_fd, cr.json_path, &res, argv + cr.command_index) < 0)
                 res.exit_status = 125;
         if (opts.signal_fd >= 0)
                 close(opts.signal_fd);

@@ -12,7 +12,7 @@ enum cli_kind {
         CLI_SET,     /* --set KEY=VALUE */
         CLI_SHARE,   /* --share NS: namespace.NS=off */
         CLI_STRING,  /* stores the value in *string_out */
-        CLI_FLAG,    /* sets *flag_out */
+        CLI_FLAG,    /* --help, --version or --verbose: sets that member of cli_result */
         CLI_CUSTOM,  /* calls handler with the value (NULL for an option without one) */
 };
 
@@ -32,7 +32,7 @@ struct cli_option {
 /* What parsing found besides policy settings. */
 struct cli_result {
         const char *json_path;
-        bool help, verbose;
+        bool help, version, verbose;
         int command_index; /* argv index of the command, or -1 */
         void *ctx;         /* the subcommand's own options, for CLI_CUSTOM handlers */
 };
@@ -42,6 +42,10 @@ struct cli_result {
  * -EINVAL with err saying which flag and what was expected. */
 int cli_parse(const struct cli_option *const *opts, int argc, char **argv, int first, rf_policy *p,
               struct cli_result *out, rf_error *err);
+
+/* Print "ringfence VERSION" on stdout, as --version, -V and `ringfence version` do; returns 0,
+ * the exit status. */
+int cli_version(void);
 
 /* Print the options table as --help text. */
 void cli_print_options(const struct cli_option *const *tables);

@@ -15,8 +15,8 @@ static void usage(FILE *f)
                    "  batch      run many, each in a sandbox (ringfence batch --help)\n"
                    "  policy     check, show and explain policies (ringfence policy help)\n"
                    "  results    merge the result files of shards (ringfence results help)\n"
-                   "  version    print the version\n"
-                   "  help       show this help\n\n"
+                   "  version    print the version (also --version, -V)\n"
+                   "  help       show this help (also --help, -h)\n\n"
                    "See ringfence(1).\n");
 }
 
@@ -35,10 +35,8 @@ int main(int argc, char **argv)
                 return cli_policy(argc, argv);
         if (!strcmp(argv[1], "results"))
                 return cli_results(argc, argv);
-        if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
-                printf("ringfence %s\n", rf_version());
-                return 0;
-        }
+        if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+                return cli_version();
         if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
                 usage(stdout);
                 return 0;
