@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: MIT
 # `ringfence batch` as a user meets it: inputs from ::: groups, stdin, -a FILE, -0 and JSON
 # lines; every replacement string; input lines split as a shell would, without a shell; -j;
-# every job in its own sandbox; --dry-run; the summary line.
+# every job in its own sandbox; --dry-run; the summary line and --no-summary; --version.
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 59
+plan 64
 
 # lines FILE: FILE's lines joined by "|" (to compare whole outputs in one line).
 lines() { tr '\n' '|' <"$1" | sed 's/|$//'; }
@@ -217,3 +217,15 @@ rfb -j2 sh -c 'exit {}' ::: 0 1 0
 check "one summary line on stderr: jobs, ok, failed, ..., seconds, jobs/s" eval \
         '[ "$(wc -l <"$ERR")" = 1 ] && has_line "$ERR" "^ringfence batch: 3 jobs: 2 ok, 1 failed, 0 timed out, 0 violations, 0 skipped; [0-9]+\.[0-9]+ s, [0-9]+ jobs/s$"'
 expect_rc "one failed job: exit 1" 1
+rfb -j2 --no-summary --json "$JSON" sh -c 'echo {}; exit {}' ::: 0 1 0
+expect_eq "--no-summary: nothing on stderr, the output and exit status as without it" \
+        "$RC:$(sort "$OUT" | tr '\n' ' '):$(cat "$ERR")" "1:0 0 1 :"
+expect_eq "--no-summary: every job still has its record" "$(wc -l <"$JSON")" 3
+printf '1\n2\n3\n4\n' >"$WORK/four"
+rfb --no-summary --shard 1/2 -a "$WORK/four" true
+expect_eq "--no-summary with --shard: no shard line either" "$RC:$(cat "$ERR")" "0:"
+for v in --version -V; do
+        rfb "$v" echo ran ::: a
+        expect_eq "$v prints the version as ringfence --version does, exit 0, runs nothing" \
+                "$RC:$(cat "$OUT"):$(cat "$ERR")" "0:$("$RINGFENCE" --version):"
+done

@@ -5,7 +5,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 43
+plan 47
 
 # --- exit statuses pass through -------------------------------------------------------------
 rf --json "$JSON" -- sh -c 'exit 42'
@@ -94,11 +94,23 @@ bad_flag "an unknown --set key gives 125" "nosuch" --set nosuch.key=1 -- true
 rf --timeout 1s
 check "no command at all gives 125 and one line" \
         eval '[ "$RC" = 125 ] && [ "$(wc -l <"$ERR")" = 1 ] && has_line "$ERR" "^ringfence run: "'
-rf --json /nonexistent-dir/rec.json -- true
-check "an unwritable --json file gives 125 and names it" \
-        eval '[ "$RC" = 125 ] && has_line "$ERR" "^ringfence run: --json /nonexistent-dir/rec.json"'
+rf --json /nonexistent-dir/rec.json -- echo ran
+check "an unwritable --json file: 125 and one line naming flag and path, before the command runs" \
+        eval '[ "$RC" = 125 ] && [ ! -s "$OUT" ] && [ "$(cat "$ERR")" = "ringfence run: --json /nonexistent-dir/rec.json: No such file or directory" ]'
+echo stale >"$WORK/old.json"
+"$RINGFENCE" run --json "$WORK/old.json" --bogus -- true >/dev/null 2>&1
+expect_eq "a bad flag leaves the --json file alone (nothing opened before the flags parse)" \
+        "$(cat "$WORK/old.json")" stale
+rf --json /dev/full -- sh -c 'exit 3'
+check "a --json file that cannot take the record (/dev/full): 125, saying so" \
+        eval '[ "$RC" = 125 ] && has_line "$ERR" "^ringfence run: --json /dev/full: No space left on device$"'
 rf --help
 check "--help exits 0 and shows the usage" eval '[ "$RC" = 0 ] && has_line "$OUT" "^Usage: ringfence run"'
+for v in --version -V; do
+        rf "$v" -- echo ran
+        expect_eq "$v prints the version as ringfence --version does, exit 0, runs nothing" \
+                "$RC:$(cat "$OUT"):$(cat "$ERR")" "0:$("$RINGFENCE" --version):"
+done
 
 # --- identity and per-run settings -------------------------------------------------------------
 rf -- sh -c 'id -u; id -g'
