@@ -64,7 +64,10 @@ check "show nosuch: 125" eval '[ "$RC" = 125 ] && has_line "$ERR" "no policy nam
 mkdir -p sub
 pol show default --set fs.rw=. --set fs.ro=sub/../lib --set fs.tmpfs=./t --set fs.hide=sub/x
 check "show: relative fs.* paths given with --set are taken from the working directory" \
-        eval 'has_line "$OUT" "^fs.rw = $WORK +# from --set$" && has_line "$OUT" "^fs.ro = $WORK/lib +# from --set$" && has_line "$OUT" "^fs.tmpfs = $WORK/t +# from --set$" && has_line "$OUT" "^fs.hide = $WORK/sub/x +# from --set$"'
+        eval 'has_line "$OUT" "^fs.rw = $WORK +# from --set$" &&
+              has_line "$OUT" "^fs.ro = $WORK/lib +# from --set$" &&
+              has_line "$OUT" "^fs.tmpfs = $WORK/t +# from --set$" &&
+              has_line "$OUT" "^fs.hide = $WORK/sub/x +# from --set$"'
 printf 'fs.rw = out\n' >rel.policy
 pol check rel.policy
 check "check: a relative path in a policy file stays an error" \
@@ -79,7 +82,9 @@ check "show: lowercase sizes are the capitals" \
 printf '# nothing but a comment\n\n' >comments.policy
 pol check empty.policy comments.policy good.policy
 check "check: an empty policy file loads (0) with a one-line warning, as does one of comments" \
-        eval '[ "$RC" = 0 ] && [ "$(wc -l <"$ERR")" = 2 ] && has_line "$ERR" "^ringfence: warning: policy file .empty.policy. has no settings, so it changes nothing$" && has_line "$ERR" "^ringfence: warning: policy file .comments.policy. has no settings"'
+        eval '[ "$RC" = 0 ] && [ "$(wc -l <"$ERR")" = 2 ] &&
+              has_line "$ERR" "^ringfence: warning: policy file .empty.policy. has no settings, so it changes nothing$" &&
+              has_line "$ERR" "^ringfence: warning: policy file .comments.policy. has no settings"'
 
 # --- explain --------------------------------------------------------------------------------------
 pol explain default ptrace
