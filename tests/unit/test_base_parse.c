@@ -65,19 +65,24 @@ START_TEST(lowercase_sizes)
 }
 END_TEST
 
+/* s parses as a duration of want milliseconds. */
+static void duration_is(const char *s, uint64_t want)
+{
+        rf_error err = { 0 };
+        uint64_t v = 0;
+
+        ck_assert_msg(parse_duration_ms(s, "timeout", &v, &err) == 0, "%s: %s", s, err.msg);
+        ck_assert_msg(v == want, "%s: %llu ms, expected %llu", s, (unsigned long long)v,
+                      (unsigned long long)want);
+}
+
 START_TEST(durations)
 {
-        uint64_t v = 0;
-        ck_assert_int_eq(parse_duration_ms("250ms", "timeout", &v, NULL), 0);
-        ck_assert_uint_eq(v, 250);
-        ck_assert_int_eq(parse_duration_ms("1.5s", "timeout", &v, NULL), 0);
-        ck_assert_uint_eq(v, 1500);
-        ck_assert_int_eq(parse_duration_ms("2", "timeout", &v, NULL), 0);
-        ck_assert_uint_eq(v, 2000);
-        ck_assert_int_eq(parse_duration_ms("2m", "timeout", &v, NULL), 0);
-        ck_assert_uint_eq(v, 120000);
-        ck_assert_int_eq(parse_duration_ms("1h", "timeout", &v, NULL), 0);
-        ck_assert_uint_eq(v, 3600000);
+        duration_is("250ms", 250);
+        duration_is("1.5s", 1500);
+        duration_is("2", 2000);
+        duration_is("2m", 120000);
+        duration_is("1h", 3600000);
 }
 END_TEST
 
@@ -108,12 +113,9 @@ START_TEST(durations_below_resolution)
         ck_assert_int_eq(parse_duration_ms("0.0000001h", "t", &v, NULL), -EINVAL);
         ck_assert_uint_eq(v, 7);
         /* half a millisecond rounds up, and an exact 0 is 0 (no limit, as "0" says) */
-        ck_assert_int_eq(parse_duration_ms("0.5ms", "t", &v, NULL), 0);
-        ck_assert_uint_eq(v, 1);
-        ck_assert_int_eq(parse_duration_ms("0.001", "t", &v, NULL), 0);
-        ck_assert_uint_eq(v, 1);
-        ck_assert_int_eq(parse_duration_ms("0s", "t", &v, NULL), 0);
-        ck_assert_uint_eq(v, 0);
+        duration_is("0.5ms", 1);
+        duration_is("0.001", 1);
+        duration_is("0s", 0);
 }
 END_TEST
 
