@@ -100,9 +100,11 @@ RF_EXPORT rf_policy *rf_policy_new_default(rf_error *err);
 /* Free p (NULL is fine). Returns NULL. */
 RF_EXPORT rf_policy *rf_policy_free(rf_policy *p);
 
-/* Set one setting, as a policy line or `--set KEY=VALUE` would; later settings override earlier
- * ones, and list settings (fs.rw, env.pass, ...) append. origin (may be NULL) says where the
- * setting came from, for error messages. Returns 0 or -EINVAL with err naming key and value. */
+/* Set one setting, as `--set KEY=VALUE` would; later settings override earlier ones, and list
+ * settings (fs.rw, env.pass, ...) append. A relative fs.* path is taken from the working
+ * directory (lexically, no links followed), where a policy file refuses it. origin (may be NULL)
+ * says where the setting came from, for error messages. Returns 0 or -EINVAL with err naming key
+ * and value. */
 RF_EXPORT int rf_policy_set(rf_policy *p, const char *key, const char *value, const char *origin,
                             rf_error *err);
 

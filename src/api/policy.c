@@ -45,7 +45,8 @@ RF_EXPORT rf_policy *rf_policy_free(rf_policy *p)
 }
 
 /* One setting with its arguments checked (NULL policy, key or value is -EINVAL), in the policy
- * language's terms: seccomp groups and argument conditions, $HOME/$PWD/$TMPDIR in paths. */
+ * language's terms: seccomp groups and argument conditions, $HOME/$PWD/$TMPDIR in paths; a
+ * relative fs.* path is taken from the working directory. */
 RF_EXPORT int rf_policy_set(rf_policy *p, const char *key, const char *value, const char *origin,
                             rf_error *err)
 {

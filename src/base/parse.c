@@ -5,8 +5,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/error.h"
 #include "base/parse.h"
@@ -16,9 +18,10 @@ struct unit {
         double mult;
 };
 
-/* Parse a non-negative decimal number followed by one of the units (or none: dflt). */
-static int parse_scaled(const char *s, const char *what, const struct unit *units, double dflt,
-                        const char *expected, double *ret, rf_error *err)
+/* Parse a non-negative decimal number followed by one of the units (or none: dflt); any_case
+ * matches the units in either case. */
+static int parse_scaled(const char *s, const char *what, const struct unit *units, bool any_case,
+                        double dflt, const char *expected, double *ret, rf_error *err)
 {
         char *end = NULL;
         double v;
@@ -34,7 +37,7 @@ static int parse_scaled(const char *s, const char *what, const struct unit *unit
                 return 0;
         }
         for (const struct unit *u = units; u->suffix; u++)
-                if (!strcmp(end, u->suffix)) {
+                if (any_case ? !strcasecmp(end, u->suffix) : !strcmp(end, u->suffix)) {
                         *ret = v * u->mult;
                         return 0;
                 }
@@ -49,11 +52,16 @@ int parse_size(const char *s, const char *what, uint64_t *ret, rf_error *err)
         static const struct unit units[] = {
                 { "B", 1 },          { "K", 1024.0 },       { "KiB", 1024.0 },
                 { "M", 1048576.0 },  { "MiB", 1048576.0 },  { "G", 1073741824.0 },
-                { "GiB", 1073741824.0 }, { "T", 1099511627776.0 }, { NULL, 0 },
+                { "GiB", 1073741824.0 }, { "T", 1099511627776.0 }, { "TiB", 1099511627776.0 },
+                { NULL, 0 },
         };
         /* clang-format on */
         double v;
-        int r = parse_scaled(s, what, units, 1, "a size such as 4096, 64K, 512M or 2G", &v, err);
+        /* Units in either case, as ulimit, docker and systemd take them: 1g is 1G. */
+        int r = parse_scaled(s, what, units, true, 1,
+                             "a size such as 4096, 64K, 512M or 2G "
+                             "(units B, K, M, G, T or KiB, MiB, GiB, TiB, in either case)",
+                             &v, err);
 
         if (r < 0)
                 return r;
@@ -69,13 +77,19 @@ int parse_duration_ms(const char *s, const char *what, uint64_t *ret, rf_error *
                 { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { NULL, 0 },
         };
         double v;
-        int r = parse_scaled(s, what, units, 1000, "a duration such as 500ms, 1.5s, 2m or 1h", &v,
-                             err);
+        int r = parse_scaled(s, what, units, false, 1000,
+                             "a duration such as 500ms, 1.5s, 2m or 1h", &v, err);
 
         if (r < 0)
                 return r;
         if (v > 1e15)
                 return rf_error_set(err, -ERANGE, "%s: duration '%s' is too long", what, s);
+        /* Limits count whole milliseconds: what rounds to 0 would silently mean no limit. */
+        if (v > 0 && llround(v) == 0)
+                return rf_error_set(err, -EINVAL,
+                                    "%s: duration '%s' is below the resolution of 1ms, "
+                                    "expected at least 1ms",
+                                    what, s);
         *ret = (uint64_t)llround(v);
         return 0;
 }

@@ -18,6 +18,7 @@
 #include "base/alloc.h"
 #include "base/cleanup.h"
 #include "base/error.h"
+#include "base/log.h"
 #include "policy/parse-internal.h"
 #include "policy/policy.h"
 
@@ -276,6 +277,7 @@ static int load_file(struct loader *l, const char *path, const struct pos *from,
 {
         _cleanup_fclose_ FILE *f = NULL;
         char *real, chain[200];
+        size_t lines;
         int r, e;
 
         if (l->depth == POLICY_MAX_DEPTH)
@@ -304,7 +306,14 @@ static int load_file(struct loader *l, const char *path, const struct pos *from,
                 }
         l->real[l->depth] = real;
         l->chain[l->depth++] = xstrdup(path);
+        lines = l->n_lines;
         r = policy_lex_lines(f, path, parse_line_cb, l, l->err);
+        /* Most likely the wrong file, or one cut short: loaded, but said. */
+        if (r >= 0 && l->n_lines == lines)
+                base_log(RF_LOG_WARNING,
+                         "ringfence: warning: policy file '%s' has no settings, so it "
+                         "changes nothing",
+                         path);
         l->depth--;
         free(l->real[l->depth]);
         free(l->chain[l->depth]);

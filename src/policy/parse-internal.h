@@ -32,6 +32,7 @@ struct loader {
         /* policy_load_mem: the files to read instead of the filesystem (NULL: the filesystem) */
         const struct policy_mem_file *mem;
         size_t n_mem;
+        size_t n_lines; /* lines read so far that were more than blanks and a comment */
 };
 
 /* ---- lexer.c: positions, errors and the small tokens ---------------------------------------- */

@@ -437,6 +437,34 @@ static void trace_setting(struct loader *l, const char *key, const char *v, cons
                 policy_trace_record(l->trace, "net", origin);
 }
 
+/* Make *path (v expanded) absolute. A relative fs.* path given as a single value (a flag,
+ * --set, rf_policy_set) is joined to the working directory, as bwrap and docker -v take it; in
+ * a file it is an error, as is a relative cwd: a file must mean the same wherever it is read,
+ * and says $PWD/out when it means the working directory. Nothing is resolved on disk. */
+static int absolute_path(const struct pos *at, const char *key, const char *v, char **path,
+                         rf_error *err)
+{
+        char cwd[PATH_MAX], *joined = NULL;
+
+        if ((*path)[0] == '/')
+                return 0;
+        if (at->file || !(*path)[0] || strncmp(key, "fs.", 3) != 0)
+                return policy_lex_fail(at, v, err,
+                                       "%s: '%s' is not an absolute path, "
+                                       "expected one such as /srv/data or $PWD/out",
+                                       key, *path);
+        if (!getcwd(cwd, sizeof(cwd)))
+                return policy_lex_fail(at, v, err,
+                                       "%s: '%s' cannot be taken from the working directory (%s), "
+                                       "expected an absolute path",
+                                       key, *path, strerror(errno));
+        if (asprintf(&joined, "%s/%s", cwd, *path) < 0)
+                rf_oom();
+        free(*path);
+        *path = joined;
+        return 0;
+}
+
 /* key = v, v a pointer into at->text; key_at points at the key (NULL: no position). */
 static int apply_setting(struct loader *l, const struct pos *at, const char *key,
                          const char *key_at, const char *v)
@@ -456,11 +484,8 @@ static int apply_setting(struct loader *l, const struct pos *at, const char *key
         if (!strncmp(key, "fs.", 3) || !strcmp(key, "cwd")) {
                 if ((r = expand_vars(at, v, &expanded, l->err)) < 0)
                         return r;
-                if (expanded[0] != '/')
-                        return policy_lex_fail(at, v, l->err,
-                                               "%s: '%s' is not an absolute path, "
-                                               "expected one such as /srv/data or $PWD/out",
-                                               key, expanded);
+                if ((r = absolute_path(at, key, v, &expanded, l->err)) < 0)
+                        return r;
         }
         r = policy_set(l->p, key, expanded ? expanded : v, at->origin, &e);
         if (r < 0) {
@@ -487,6 +512,7 @@ int policy_parse_line(struct loader *l, const struct pos *at, char *line)
 
         if (!s)
                 return 0;
+        l->n_lines++;
         n = policy_lex_word(s);
         if (!n)
                 return policy_lex_fail(at, s, l->err,

@@ -28,6 +28,7 @@ struct setting {
         unsigned arg; /* namespace bit, fs kind or policy action */
         size_t off;   /* limits: offset of the field in struct policy_limits */
         uint64_t max; /* counted limits: the largest value */
+        uint64_t min; /* limits: the smallest value other than none (0: none) */
 };
 
 static int invalid(rf_error *err, const struct setting *s, const char *v, const char *expected)
@@ -152,8 +153,8 @@ static int set_env_pass(struct rf_policy *p, const struct setting *s, const char
         (void)origin;
         if (n > 0 && v[n - 1] == '*')
                 n--;
-        /* A lone star: every variable (the policy `none`). */
-        if (n > 0 && !env_name_ok(v, n))
+        /* A lone star: every variable (the policy `none`); an empty value names nothing. */
+        if (!*v || (n > 0 && !env_name_ok(v, n)))
                 return invalid(err, s, v,
                                "a variable name such as LANG, a prefix such as LC_*, or *");
         if (!strv_contains(&p->env_pass, v))
@@ -241,6 +242,11 @@ static int set_size(struct rf_policy *p, const struct setting *s, const char *v,
         r = parse_size(v, s->key, &bytes, err);
         if (r < 0)
                 return r;
+        if (bytes < s->min)
+                return rf_error_set(err, -EINVAL,
+                                    "%s: '%s' is too small to start a process, expected at least "
+                                    "%lluM or none",
+                                    s->key, v, (unsigned long long)(s->min >> 20));
         *limit_field(p, s) = bytes;
         return 0;
 }
@@ -252,7 +258,8 @@ static int set_count(struct rf_policy *p, const struct setting *s, const char *v
         int r;
 
         (void)origin;
-        if (clears(v)) {
+        /* Only none clears a count: 0 is outside the range that the error states. */
+        if (!strcmp(v, "none")) {
                 *limit_field(p, s) = 0;
                 return 0;
         }
@@ -355,6 +362,12 @@ static int set_seccomp_errno(struct rf_policy *p, const struct setting *s, const
         return policy_add_syscall_rule(p, name, POLICY_ACT_ERRNO, e, NULL, 0, origin, s->key, err);
 }
 
+/* The smallest memory limit: a static /bin/true (int main(void) { return 0; }, gcc -static)
+ * under the default policy started from 256K with the cgroup (v1) and from 1M with the rlimit
+ * (RLIMIT_AS, ringfence run as uid 65534); a dynamic /bin/true needed over 2M with the rlimit.
+ * 4M leaves a margin over all three (found with `ringfence run --memory N`, N halved). */
+#define MIN_MEMORY (4ULL << 20)
+
 /* clang-format off */
 #define NS(k, bit) { "namespace." k, set_namespace, bit, 0, 0 }
 #define LIMIT(k, fn, field, max) { "limit." k, fn, 0, offsetof(struct policy_limits, field), max }
@@ -381,7 +394,7 @@ static const struct setting settings[] = {
         { "fd", set_fd, 0, 0, 0 },
         LIMIT("timeout", set_duration, timeout_ms, 0),
         LIMIT("cpu-time", set_duration, cpu_ms, 0),
-        LIMIT("memory", set_size, memory, 0),
+        { "limit.memory", set_size, 0, offsetof(struct policy_limits, memory), 0, MIN_MEMORY },
         LIMIT("file-size", set_size, file_size, 0),
         LIMIT("output", set_size, output, 0),
         LIMIT("tmp-size", set_size, tmp_size, 0),

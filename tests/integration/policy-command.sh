@@ -6,7 +6,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 26
+plan 31
 
 cd "$WORK" || bail "cannot cd to $WORK"
 P=$TOP_SRCDIR/policies
@@ -61,6 +61,30 @@ check "show FILE.json: the profile's rules, from syscalls[i]" \
         has_line "$OUT" "^seccomp.allow = open +# from .*example.json syscalls\[1\]$"
 pol show nosuch
 check "show nosuch: 125" eval '[ "$RC" = 125 ] && has_line "$ERR" "no policy named .nosuch."'
+mkdir -p sub
+pol show default --set fs.rw=. --set fs.ro=sub/../lib --set fs.tmpfs=./t --set fs.hide=sub/x
+check "show: relative fs.* paths given with --set are taken from the working directory" \
+        eval 'has_line "$OUT" "^fs.rw = $WORK +# from --set$" &&
+              has_line "$OUT" "^fs.ro = $WORK/lib +# from --set$" &&
+              has_line "$OUT" "^fs.tmpfs = $WORK/t +# from --set$" &&
+              has_line "$OUT" "^fs.hide = $WORK/sub/x +# from --set$"'
+printf 'fs.rw = out\n' >rel.policy
+pol check rel.policy
+check "check: a relative path in a policy file stays an error" \
+        eval '[ "$RC" = 125 ] && has_line "$ERR" "^rel.policy:1:9: fs.rw: .out. is not an absolute path, expected one such as /srv/data or \\\$PWD/out$"'
+pol show default --set limit.timeout=0.4ms
+check "show: --set limit.timeout=0.4ms is refused (125), not shown as none" \
+        eval '[ "$RC" = 125 ] && has_line "$ERR" "limit.timeout: duration .0.4ms. is below the resolution of 1ms, expected at least 1ms$"'
+pol show default --set limit.memory=64m --set limit.file-size=4k
+check "show: lowercase sizes are the capitals" \
+        eval 'has_line "$OUT" "^limit.memory = 64M +# from --set$" && has_line "$OUT" "^limit.file-size = 4K +# from --set$"'
+: >empty.policy
+printf '# nothing but a comment\n\n' >comments.policy
+pol check empty.policy comments.policy good.policy
+check "check: an empty policy file loads (0) with a one-line warning, as does one of comments" \
+        eval '[ "$RC" = 0 ] && [ "$(wc -l <"$ERR")" = 2 ] &&
+              has_line "$ERR" "^ringfence: warning: policy file .empty.policy. has no settings, so it changes nothing$" &&
+              has_line "$ERR" "^ringfence: warning: policy file .comments.policy. has no settings"'
 
 # --- explain --------------------------------------------------------------------------------------
 pol explain default ptrace

@@ -5,7 +5,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-plan 47
+plan 58
 
 # --- exit statuses pass through -------------------------------------------------------------
 rf --json "$JSON" -- sh -c 'exit 42'
@@ -91,6 +91,25 @@ bad_flag "a negative duration (--cpu-time -1s) gives 125" "--cpu-time" --cpu-tim
 bad_flag "a bad count (--pids many) gives 125" "--pids" --pids many -- true
 bad_flag "a bad network mode (--net wifi) gives 125" "--net" --net wifi -- true
 bad_flag "an unknown --set key gives 125" "nosuch" --set nosuch.key=1 -- true
+# issue 14's rough edges: values that meant something else than they say
+bad_flag "a timeout below 1ms (--timeout 0.0001) gives 125, not no limit" "--timeout" \
+        --timeout 0.0001 -- true
+check "  ... saying the smallest accepted" has_line "$ERR" "below the resolution of 1ms, expected at least 1ms$"
+bad_flag "a timeout below 1ms (--timeout 0.4ms) gives 125" "--timeout" --timeout 0.4ms -- true
+bad_flag "a cpu time below 1ms (--cpu-time 0.4ms) gives 125" "--cpu-time" --cpu-time 0.4ms -- true
+bad_flag "a memory limit too small to start a process (--memory 1) gives 125" "--memory" \
+        --memory 1 -- true
+check "  ... saying so and the minimum" has_line "$ERR" "too small to start a process, expected at least 4M"
+rf --memory 4M -- true
+expect_rc "the smallest memory limit (--memory 4M) runs true" 0
+bad_flag "--pids 0 gives 125 (1 to 4194304)" "--pids" --pids 0 -- true
+bad_flag "an empty variable name (--env '') gives 125" "--env" --env '' -- true
+rf --memory 1g --output 64m --file-size 4k --tmp-size 8m -- true
+expect_rc "lowercase size units (1g, 64m, 4k, 8m) are accepted" 0
+mkdir -p "$WORK/reldir" && chmod 777 "$WORK/reldir" && cd "$WORK/reldir" || bail "no $WORK/reldir"
+rf --rw . --ro .. -- sh -c "echo in >$WORK/reldir/f"
+cd - >/dev/null || bail "cannot cd back"
+check "--rw . makes the working directory writable" eval '[ "$RC" = 0 ] && [ "$(cat "$WORK/reldir/f")" = in ]'
 rf --timeout 1s
 check "no command at all gives 125 and one line" \
         eval '[ "$RC" = 125 ] && [ "$(wc -l <"$ERR")" = 1 ] && has_line "$ERR" "^ringfence run: "'

@@ -30,7 +30,8 @@ START_TEST(bad_sizes)
         uint64_t v = 7;
         ck_assert_int_eq(parse_size("lots", "memory", &v, &err), -EINVAL);
         ck_assert_str_eq(err.msg, "memory: invalid value 'lots', expected a size such as 4096, "
-                                  "64K, 512M or 2G");
+                                  "64K, 512M or 2G (units B, K, M, G, T or KiB, MiB, GiB, TiB, "
+                                  "in either case)");
         ck_assert_uint_eq(v, 7);
         ck_assert_int_eq(parse_size("-1K", "memory", &v, NULL), -EINVAL);
         ck_assert_int_eq(parse_size("12Q", "memory", &v, NULL), -EINVAL);
@@ -39,19 +40,49 @@ START_TEST(bad_sizes)
 }
 END_TEST
 
+/* Lowercase units mean what the capitals mean, powers of 1024, as ulimit, docker and systemd. */
+START_TEST(lowercase_sizes)
+{
+        static const struct {
+                const char *in;
+                uint64_t bytes;
+        } cases[] = {
+                { "4k", 4096 },         { "64m", 64ULL << 20 }, { "1g", 1ULL << 30 },
+                { "2t", 2ULL << 40 },   { "10b", 10 },          { "1.5m", 3ULL << 19 },
+                { "8kib", 8192 },       { "3MiB", 3ULL << 20 }, { "1gib", 1ULL << 30 },
+                { "1TiB", 1ULL << 40 },
+        };
+        rf_error err = { 0 };
+        uint64_t v;
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                ck_assert_msg(parse_size(cases[i].in, "memory", &v, &err) == 0, "%s: %s",
+                              cases[i].in, err.msg);
+                ck_assert_uint_eq(v, cases[i].bytes);
+        }
+        ck_assert_int_eq(parse_size("1gb", "memory", &v, NULL), -EINVAL);
+        ck_assert_int_eq(parse_size("1mb", "memory", &v, NULL), -EINVAL);
+}
+END_TEST
+
+/* s parses as a duration of want milliseconds. */
+static void duration_is(const char *s, uint64_t want)
+{
+        rf_error err = { 0 };
+        uint64_t v = 0;
+
+        ck_assert_msg(parse_duration_ms(s, "timeout", &v, &err) == 0, "%s: %s", s, err.msg);
+        ck_assert_msg(v == want, "%s: %llu ms, expected %llu", s, (unsigned long long)v,
+                      (unsigned long long)want);
+}
+
 START_TEST(durations)
 {
-        uint64_t v = 0;
-        ck_assert_int_eq(parse_duration_ms("250ms", "timeout", &v, NULL), 0);
-        ck_assert_uint_eq(v, 250);
-        ck_assert_int_eq(parse_duration_ms("1.5s", "timeout", &v, NULL), 0);
-        ck_assert_uint_eq(v, 1500);
-        ck_assert_int_eq(parse_duration_ms("2", "timeout", &v, NULL), 0);
-        ck_assert_uint_eq(v, 2000);
-        ck_assert_int_eq(parse_duration_ms("2m", "timeout", &v, NULL), 0);
-        ck_assert_uint_eq(v, 120000);
-        ck_assert_int_eq(parse_duration_ms("1h", "timeout", &v, NULL), 0);
-        ck_assert_uint_eq(v, 3600000);
+        duration_is("250ms", 250);
+        duration_is("1.5s", 1500);
+        duration_is("2", 2000);
+        duration_is("2m", 120000);
+        duration_is("1h", 3600000);
 }
 END_TEST
 
@@ -64,6 +95,27 @@ START_TEST(bad_durations)
                                   "500ms, 1.5s, 2m or 1h");
         ck_assert_int_eq(parse_duration_ms("5d", "timeout", &v, NULL), -EINVAL);
         ck_assert_int_eq(parse_duration_ms("1e300", "timeout", &v, NULL), -ERANGE);
+}
+END_TEST
+
+/* A duration that rounds to 0 ms would mean no limit: refused, saying the smallest one. */
+START_TEST(durations_below_resolution)
+{
+        rf_error err = { 0 };
+        uint64_t v = 7;
+
+        ck_assert_int_eq(parse_duration_ms("0.4ms", "limit.timeout", &v, &err), -EINVAL);
+        ck_assert_str_eq(err.msg, "limit.timeout: duration '0.4ms' is below the resolution of 1ms, "
+                                  "expected at least 1ms");
+        ck_assert_int_eq(parse_duration_ms("0.0001", "limit.cpu-time", &v, &err), -EINVAL);
+        ck_assert_str_eq(err.msg, "limit.cpu-time: duration '0.0001' is below the resolution of "
+                                  "1ms, expected at least 1ms");
+        ck_assert_int_eq(parse_duration_ms("0.0000001h", "t", &v, NULL), -EINVAL);
+        ck_assert_uint_eq(v, 7);
+        /* half a millisecond rounds up, and an exact 0 is 0 (no limit, as "0" says) */
+        duration_is("0.5ms", 1);
+        duration_is("0.001", 1);
+        duration_is("0s", 0);
 }
 END_TEST
 
@@ -96,8 +148,10 @@ int main(void)
 
         tcase_add_test(tc, sizes);
         tcase_add_test(tc, bad_sizes);
+        tcase_add_test(tc, lowercase_sizes);
         tcase_add_test(tc, durations);
         tcase_add_test(tc, bad_durations);
+        tcase_add_test(tc, durations_below_resolution);
         tcase_add_test(tc, integers);
         tcase_add_test(tc, error_prefix);
         suite_add_tcase(s, tc);

@@ -128,7 +128,8 @@ static const struct {
         { "  \"net\" = host\n", "t.policy:1:3: unexpected '\"', expected a setting (KEY = "
                                 "VALUE), include, seccomp-json, clear or a comment" },
         { "limit.memory = 8Q\n", "t.policy:1:16: limit.memory: invalid value '8Q', expected a "
-                                 "size such as 4096, 64K, 512M or 2G" },
+                                 "size such as 4096, 64K, 512M or 2G (units B, K, M, G, T or "
+                                 "KiB, MiB, GiB, TiB, in either case)" },
         { "identity = admin\n", "t.policy:1:12: identity: invalid value 'admin', expected user, "
                                 "root or caller" },
         { "seccomp.default = errno EFOO\n", "t.policy:1:19: seccomp.default: unknown errno name "
@@ -519,8 +520,10 @@ START_TEST(test_set_value)
         ck_assert_int_eq(policy_set_value(&p, "net", "moon", "--set", NULL, &err), -EINVAL);
         ck_assert_str_eq(err.msg, "--set: net: invalid value 'moon', expected none, loopback or "
                                   "host");
-        ck_assert_int_eq(policy_set_value(&p, "fs.rw", "rel", NULL, NULL, &err), -EINVAL);
-        ck_assert_str_eq(err.msg, "fs.rw: 'rel' is not an absolute path, expected one such as "
+        /* a relative fs.* value is taken from the working directory (test_policy_set), a
+         * relative cwd is not */
+        ck_assert_int_eq(policy_set_value(&p, "cwd", "rel", NULL, NULL, &err), -EINVAL);
+        ck_assert_str_eq(err.msg, "cwd: 'rel' is not an absolute path, expected one such as "
                                   "/srv/data or $PWD/out");
         ck_assert_int_eq(policy_parse_value("TIOCSTI | 0x100", &(uint64_t){ 0 }), 0);
         ck_assert_int_eq(policy_parse_value("TIOCSTI ||", &(uint64_t){ 0 }), -EINVAL);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "ringfence.h"
 #include "base/cleanup.h"
@@ -259,6 +260,9 @@ START_TEST(test_env)
         SET_ERR("env.pass", "**", NULL,
                 "env.pass: invalid value '**', expected a variable name such as LANG, a prefix "
                 "such as LC_*, or *");
+        SET_ERR("env.pass", "", "--env",
+                "--env: env.pass: invalid value '', expected a variable name such as LANG, a "
+                "prefix such as LC_*, or *");
         SET_ERR("env.pass", "A*B", NULL,
                 "env.pass: invalid value 'A*B', expected a variable name such as LANG, a "
                 "prefix such as LC_*, or *");
@@ -326,7 +330,7 @@ START_TEST(test_limits)
         SET_OK("limit.file-size", "0");
         SET_OK("limit.output", "none");
         SET_OK("limit.tmp-size", "0");
-        SET_OK("limit.pids", "0");
+        SET_OK("limit.pids", "none");
         SET_OK("limit.files", "none");
         ck_assert_uint_eq(p.limits.timeout_ms + p.limits.cpu_ms + p.limits.memory +
                                   p.limits.file_size + p.limits.output + p.limits.tmp_size +
@@ -341,20 +345,64 @@ START_TEST(test_limits)
                 "2m or 1h");
         SET_ERR("limit.memory", "lots", NULL,
                 "limit.memory: invalid value 'lots', expected a size such as 4096, 64K, 512M or "
-                "2G");
+                "2G (units B, K, M, G, T or KiB, MiB, GiB, TiB, in either case)");
         SET_ERR("limit.file-size", "10 M", NULL,
                 "limit.file-size: invalid value '10 M', expected a size such as 4096, 64K, 512M "
-                "or 2G");
+                "or 2G (units B, K, M, G, T or KiB, MiB, GiB, TiB, in either case)");
         SET_ERR("limit.output", "1X", NULL,
                 "limit.output: invalid value '1X', expected a size such as 4096, 64K, 512M or "
-                "2G");
+                "2G (units B, K, M, G, T or KiB, MiB, GiB, TiB, in either case)");
         SET_ERR("limit.tmp-size", "", NULL,
                 "limit.tmp-size: invalid value '', expected a size such as 4096, 64K, 512M or "
-                "2G");
+                "2G (units B, K, M, G, T or KiB, MiB, GiB, TiB, in either case)");
         SET_ERR("limit.pids", "4194305", NULL,
                 "limit.pids: invalid value '4194305', expected a whole number from 1 to 4194304");
         SET_ERR("limit.files", "many", NULL,
                 "limit.files: invalid value 'many', expected a whole number from 1 to 1048576");
+}
+END_TEST
+
+/* Issue 14's rough edges: values that used to mean something else than they say. */
+START_TEST(test_limits_rough_edges)
+{
+        /* below the resolution: refused, never dropped to no limit */
+        SET_ERR("limit.timeout", "0.0001", "--timeout",
+                "--timeout: limit.timeout: duration '0.0001' is below the resolution of 1ms, "
+                "expected at least 1ms");
+        SET_ERR("limit.cpu-time", "0.4ms", NULL,
+                "limit.cpu-time: duration '0.4ms' is below the resolution of 1ms, expected at "
+                "least 1ms");
+        SET_OK("limit.timeout", "1ms");
+        ck_assert_uint_eq(p.limits.timeout_ms, 1);
+
+        /* a memory limit too small to start a process, and the smallest one */
+        SET_ERR("limit.memory", "1", "--memory",
+                "--memory: limit.memory: '1' is too small to start a process, expected at least "
+                "4M or none");
+        SET_ERR("limit.memory", "4095K", NULL,
+                "limit.memory: '4095K' is too small to start a process, expected at least 4M or "
+                "none");
+        ck_assert_uint_eq(p.limits.memory, 0);
+        SET_OK("limit.memory", "4M");
+        ck_assert_uint_eq(p.limits.memory, 4ULL << 20);
+        SET_OK("limit.memory", "0"); /* still no limit */
+        ck_assert_uint_eq(p.limits.memory, 0);
+
+        /* a count of 0 is outside the range the error states */
+        SET_ERR("limit.pids", "0", "--pids",
+                "--pids: limit.pids: invalid value '0', expected a whole number from 1 to "
+                "4194304");
+        SET_ERR("limit.files", "0", NULL,
+                "limit.files: invalid value '0', expected a whole number from 1 to 1048576");
+        ck_assert_uint_eq(p.limits.pids + p.limits.files, 0);
+
+        /* lowercase units */
+        SET_OK("limit.memory", "1g");
+        ck_assert_uint_eq(p.limits.memory, 1ULL << 30);
+        SET_OK("limit.output", "64m");
+        ck_assert_uint_eq(p.limits.output, 64ULL << 20);
+        SET_OK("limit.file-size", "4k");
+        ck_assert_uint_eq(p.limits.file_size, 4096);
 }
 END_TEST
 
@@ -452,7 +500,7 @@ START_TEST(test_errors)
 {
         SET_ERR("limit.memory", "lots", "--set",
                 "--set: limit.memory: invalid value 'lots', expected a size such as 4096, 64K, "
-                "512M or 2G");
+                "512M or 2G (units B, K, M, G, T or KiB, MiB, GiB, TiB, in either case)");
         SET_ERR("fs.rw", "x", "file:3", "file:3: fs.rw: 'x' is not an absolute path");
         SET_ERR("foo", "1", NULL,
                 "unknown setting 'foo', expected one of: namespace.*, net, fs.*, identity, "
@@ -571,8 +619,10 @@ END_TEST
 
 START_TEST(test_api)
 {
+        static const char *const rel_keys[] = { "fs.ro", "fs.rw", "fs.hide", "fs.tmpfs" };
         rf_error err = { 0 };
         rf_policy *ap = rf_policy_new_default(&err);
+        char *cwd, *want = NULL;
 
         ck_assert_ptr_nonnull(ap);
         ck_assert_str_eq(rf_version(), PACKAGE_VERSION);
@@ -585,6 +635,29 @@ START_TEST(test_api)
         ck_assert_int_eq(rf_policy_set(ap, "net", "moon", "--set", &err), -EINVAL);
         ck_assert_str_eq(err.msg, "--set: net: invalid value 'moon', expected none, loopback or "
                                   "host");
+
+        /* a relative fs.* path given as a value is taken from the working directory, lexically */
+        cwd = getcwd(NULL, 0);
+        ck_assert_ptr_nonnull(cwd);
+        ck_assert_int_eq(rf_policy_set(ap, "fs.rw", ".", "--rw", &err), 0);
+        ck_assert_str_eq(ap->fs[ap->n_fs - 1].path, cwd);
+        ck_assert_str_eq(ap->fs[ap->n_fs - 1].origin, "--rw");
+        ck_assert_int_eq(rf_policy_set(ap, "fs.ro", "sub/../out/./x", "--set", &err), 0);
+        ck_assert_int_ge(asprintf(&want, "%s/out/x", strcmp(cwd, "/") ? cwd : ""), 0);
+        ck_assert_str_eq(ap->fs[ap->n_fs - 1].path, want);
+        free(want);
+        ck_assert_int_ge(asprintf(&want, "%s/d", cwd), 0);
+        for (size_t i = 0; i < ARRAY_SIZE(rel_keys); i++) {
+                ck_assert_int_eq(rf_policy_set(ap, rel_keys[i], "d", NULL, &err), 0);
+                ck_assert_str_eq(ap->fs[ap->n_fs - 1].path, want);
+        }
+        /* an empty path and a relative cwd are still refused */
+        ck_assert_int_eq(rf_policy_set(ap, "fs.tmpfs", "", "--tmpfs", &err), -EINVAL);
+        ck_assert_str_eq(err.msg, "--tmpfs: fs.tmpfs: '' is not an absolute path, expected one "
+                                  "such as /srv/data or $PWD/out");
+        ck_assert_int_eq(rf_policy_set(ap, "cwd", ".", "--cwd", &err), -EINVAL);
+        free(cwd);
+        free(want);
         ck_assert_ptr_null(rf_policy_free(ap));
         ck_assert_ptr_null(rf_policy_free(NULL));
 }
@@ -611,6 +684,7 @@ static Suite *policy_set_suite(void)
         tcase_add_test(tc, test_env);
         tcase_add_test(tc, test_fd);
         tcase_add_test(tc, test_limits);
+        tcase_add_test(tc, test_limits_rough_edges);
         tcase_add_test(tc, test_seccomp_default);
         tcase_add_test(tc, test_seccomp_rules);
         suite_add_tcase(s, tc);
