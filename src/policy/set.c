@@ -369,8 +369,9 @@ static int set_seccomp_errno(struct rf_policy *p, const struct setting *s, const
 #define MIN_MEMORY (4ULL << 20)
 
 /* clang-format off */
-#define NS(k, bit) { "namespace." k, set_namespace, bit, 0, 0 }
-#define LIMIT(k, fn, field, max) { "limit." k, fn, 0, offsetof(struct policy_limits, field), max }
+#define NS(k, bit) { "namespace." k, set_namespace, bit, 0, 0, 0 }
+#define LIMIT(k, fn, field, max) \
+        { "limit." k, fn, 0, offsetof(struct policy_limits, field), max, 0 }
 /* clang-format on */
 
 static const struct setting settings[] = {
@@ -381,17 +382,17 @@ static const struct setting settings[] = {
         NS("uts", POLICY_NS_UTS),
         NS("net", POLICY_NS_NET),
         NS("cgroup", POLICY_NS_CGROUP),
-        { "net", set_net, 0, 0, 0 },
-        { "fs.ro", set_fs, POLICY_FS_RO, 0, 0 },
-        { "fs.rw", set_fs, POLICY_FS_RW, 0, 0 },
-        { "fs.hide", set_fs, POLICY_FS_HIDE, 0, 0 },
-        { "fs.tmpfs", set_fs, POLICY_FS_TMPFS, 0, 0 },
-        { "identity", set_identity, 0, 0, 0 },
-        { "hostname", set_hostname, 0, 0, 0 },
-        { "cwd", set_cwd, 0, 0, 0 },
-        { "env.pass", set_env_pass, 0, 0, 0 },
-        { "env.set", set_env_set, 0, 0, 0 },
-        { "fd", set_fd, 0, 0, 0 },
+        { "net", set_net, 0, 0, 0, 0 },
+        { "fs.ro", set_fs, POLICY_FS_RO, 0, 0, 0 },
+        { "fs.rw", set_fs, POLICY_FS_RW, 0, 0, 0 },
+        { "fs.hide", set_fs, POLICY_FS_HIDE, 0, 0, 0 },
+        { "fs.tmpfs", set_fs, POLICY_FS_TMPFS, 0, 0, 0 },
+        { "identity", set_identity, 0, 0, 0, 0 },
+        { "hostname", set_hostname, 0, 0, 0, 0 },
+        { "cwd", set_cwd, 0, 0, 0, 0 },
+        { "env.pass", set_env_pass, 0, 0, 0, 0 },
+        { "env.set", set_env_set, 0, 0, 0, 0 },
+        { "fd", set_fd, 0, 0, 0, 0 },
         LIMIT("timeout", set_duration, timeout_ms, 0),
         LIMIT("cpu-time", set_duration, cpu_ms, 0),
         { "limit.memory", set_size, 0, offsetof(struct policy_limits, memory), 0, MIN_MEMORY },
@@ -400,12 +401,12 @@ static const struct setting settings[] = {
         LIMIT("tmp-size", set_size, tmp_size, 0),
         LIMIT("pids", set_count, pids, 4194304),
         LIMIT("files", set_count, files, 1048576),
-        { "seccomp.default", set_seccomp_default, 0, 0, 0 },
-        { "seccomp.allow", set_seccomp_rule, POLICY_ACT_ALLOW, 0, 0 },
-        { "seccomp.deny", set_seccomp_rule, POLICY_ACT_ERRNO, 0, 0 },
-        { "seccomp.report", set_seccomp_rule, POLICY_ACT_REPORT, 0, 0 },
-        { "seccomp.kill", set_seccomp_rule, POLICY_ACT_KILL, 0, 0 },
-        { "seccomp.errno", set_seccomp_errno, 0, 0, 0 },
+        { "seccomp.default", set_seccomp_default, 0, 0, 0, 0 },
+        { "seccomp.allow", set_seccomp_rule, POLICY_ACT_ALLOW, 0, 0, 0 },
+        { "seccomp.deny", set_seccomp_rule, POLICY_ACT_ERRNO, 0, 0, 0 },
+        { "seccomp.report", set_seccomp_rule, POLICY_ACT_REPORT, 0, 0, 0 },
+        { "seccomp.kill", set_seccomp_rule, POLICY_ACT_KILL, 0, 0, 0 },
+        { "seccomp.errno", set_seccomp_errno, 0, 0, 0, 0 },
 };
 
 /* The error for an unknown key. All keys do not fit in one rf_error message, so a key of a known
